@@ -95,7 +95,8 @@ export function createJwtAuthorizer(options: JwtAuthorizerOptions): JwtAuthorize
 /** The gateway takes the identity source as the bare token or the token after `Bearer `. */
 function bearerToken(authorizationHeader: string | undefined): string | undefined {
   const value = authorizationHeader?.trim() ?? '';
-  const token = /^bearer\s+(.*)$/is.exec(value)?.[1] ?? value;
+  const prefixed = /^bearer(?:\s+(.*))?$/is.exec(value);
+  const token = prefixed ? (prefixed[1] ?? '') : value;
   return token === '' ? undefined : token;
 }
 

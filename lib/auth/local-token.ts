@@ -1,0 +1,46 @@
+import { SignJWT } from 'jose';
+import { DEFAULT_COURSE_CLAIM } from '#lib/auth/course-claim.ts';
+import { loadLocalSigningKey, LOCAL_SIGNING_ALGORITHM } from '#lib/auth/local-keys.ts';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER, requiredScopeFor } from '#lib/auth/scopes.ts';
+import type { EventsRouteMethod, EventsScopeOverrides } from '#lib/auth/scopes.ts';
+
+export type LocalTokenScope = 'read' | 'write';
+
+const METHOD_OF_SCOPE: Readonly<Record<LocalTokenScope, EventsRouteMethod>> = { read: 'GET', write: 'POST' };
+
+export interface LocalTokenRequest {
+  /** Where the local key pair lives (created on first use). */
+  dataDir: string;
+  sub: string;
+  scopes: readonly LocalTokenScope[];
+  /** Limits a reader to these courses; absent means every course. */
+  courseIds?: readonly string[];
+  ttlSeconds: number;
+  /** The same overrides the local server verifies with. */
+  scopeOverrides?: EventsScopeOverrides;
+  courseClaim?: string;
+  now?: Date;
+}
+
+/** A token the local server accepts: signed with the local key, for the local issuer and audience. */
+export async function mintLocalToken(request: LocalTokenRequest): Promise<string> {
+  const { dataDir, sub, scopes, courseIds, ttlSeconds, scopeOverrides, courseClaim = DEFAULT_COURSE_CLAIM, now = new Date() } = request;
+  if (sub.trim() === '') throw new Error('sub must not be empty');
+  if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0) throw new Error(`ttlSeconds must be a positive integer, got ${ttlSeconds}`);
+
+  const { kid, privateKey } = await loadLocalSigningKey(dataDir);
+  const issuedAt = Math.floor(now.getTime() / 1000);
+  const scopeStrings = [...new Set(scopes.map((scope) => requiredScopeFor(METHOD_OF_SCOPE[scope], scopeOverrides)))];
+
+  return new SignJWT({
+    ...(scopeStrings.length > 0 && { scope: scopeStrings.join(' ') }),
+    ...(courseIds !== undefined && { [courseClaim]: [...courseIds] }),
+  })
+    .setProtectedHeader({ alg: LOCAL_SIGNING_ALGORITHM, kid, typ: 'JWT' })
+    .setIssuer(LOCAL_ISSUER)
+    .setAudience(LOCAL_AUDIENCE)
+    .setSubject(sub)
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(issuedAt + ttlSeconds)
+    .sign(privateKey);
+}

@@ -1,0 +1,23 @@
+/** Typed domain errors. lib/http/error-response.ts maps them to statuses and Canvas's error body. */
+export class BadRequestError extends Error {
+  constructor(message: string, readonly field?: string) {
+    super(message);
+  }
+}
+
+export class UnauthenticatedError extends Error {}
+
+export class ForbiddenError extends Error {}
+
+export class NotFoundError extends Error {}
+
+export class PayloadTooLargeError extends Error {}
+
+export class UnsupportedMediaTypeError extends Error {}
+
+/** The store is still throttling (or failing) after every retry within the time budget. */
+export class StorageBusyError extends Error {
+  constructor(message: string, readonly retryAfterSeconds: number) {
+    super(message);
+  }
+}

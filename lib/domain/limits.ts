@@ -1,0 +1,14 @@
+/** Every limit of the API, each defined once. */
+export const MAX_EVENTS_PER_BATCH = 1000;
+export const MAX_EVENT_DATA_BYTES = 256 * 1024;
+export const MAX_EVENT_DATA_DEPTH = 1000;
+export const MAX_EVENT_TYPE_LENGTH = 255;
+export const MAX_BODY_BYTES = 5 * 1024 * 1024;
+export const MAX_ATTEMPT = 2_147_483_647;
+export const MAX_PATH_ID_LENGTH = 128;
+
+export const DEFAULT_PER_PAGE = 10;
+export const MAX_PER_PAGE = 100;
+
+/** A client clock further ahead than this is not trusted for `created_at`. */
+export const MAX_CLIENT_CLOCK_LEAD_MS = 5 * 60 * 1000;

@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto';
+import { eventSortKey } from '#lib/store/table.ts';
+import { canonicalJson } from './canonical-json.ts';
+import { eventTimeMs, toIsoMillis } from './event-time.ts';
+import type { SubmittedEvent } from './schemas.ts';
+
+/** An event as it is kept: everything a read returns is here or derived from here. */
+export interface StoredEvent {
+  /** Event time, then a digest of the content: a resent event gets the same key and overwrites itself. */
+  sortKey: string;
+  eventType: string;
+  /** event_data as JSON text, exactly as it will be returned. */
+  eventDataJson: string;
+  clientTimestamp?: string;
+  receivedAt: string;
+}
+
+const digest = (text: string, length: number): string =>
+  createHash('sha256').update(text).digest('base64url').slice(0, length);
+
+/**
+ * Keys are derived from content so that resending a batch rewrites the same items. The k-th repeat of
+ * identical content within one batch gets k in its digest: both copies are kept, and a resend of the
+ * same batch still maps each copy onto itself.
+ */
+export function toStoredEvents(events: readonly SubmittedEvent[], receivedMs: number): StoredEvent[] {
+  const receivedAt = toIsoMillis(receivedMs);
+  const repeats = new Map<string, number>();
+  return events.map(({ eventType, eventData, clientTimestamp }) => {
+    const createdAt = toIsoMillis(eventTimeMs(clientTimestamp?.epochMs, receivedMs));
+    const content = JSON.stringify([eventType, canonicalJson(eventData.value), clientTimestamp?.text ?? null]);
+    const baseKey = eventSortKey(createdAt, digest(content, 22));
+    const repeat = repeats.get(baseKey) ?? 0;
+    repeats.set(baseKey, repeat + 1);
+    return {
+      sortKey: repeat === 0 ? baseKey : eventSortKey(createdAt, digest(`${content}#${repeat}`, 22)),
+      eventType,
+      eventDataJson: eventData.json,
+      ...(clientTimestamp && { clientTimestamp: clientTimestamp.text }),
+      receivedAt,
+    };
+  });
+}
+
+/** A string id, unique within the submission (attempts included) and the same on every read. */
+export const eventId = (attempt: number, sortKey: string): string => digest(`${attempt}#${sortKey}`, 16);

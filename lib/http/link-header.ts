@@ -1,0 +1,25 @@
+import type { HttpEvent } from './types.ts';
+
+/** Query parameters that never go into pagination links (Canvas leaves out the same). */
+const NOT_IN_LINKS = ['page', 'per_page', 'access_token', 'api_key'];
+
+export interface PageLinks {
+  perPage: number;
+  /** The page parameter of this page ('1' for the first). */
+  current: string;
+  next?: string | undefined;
+}
+
+/**
+ * Canvas's Link header: absolute URLs, the request's other query parameters sorted by name, then
+ * page and per_page; rels current, next (only when more remain) and first.
+ */
+export function linkHeader(event: HttpEvent, { perPage, current, next }: PageLinks): string {
+  const kept = new URLSearchParams(event.rawQueryString);
+  for (const name of NOT_IN_LINKS) kept.delete(name);
+  kept.sort();
+  const scheme = event.headers['x-forwarded-proto'] ?? 'https';
+  const base = `${scheme}://${event.requestContext.domainName}${event.rawPath}?${kept.size > 0 ? `${kept}&` : ''}`;
+  const link = (page: string, rel: string) => `<${base}page=${page}&per_page=${perPage}>; rel="${rel}"`;
+  return [link(current, 'current'), ...(next ? [link(next, 'next')] : []), link('1', 'first')].join(',');
+}

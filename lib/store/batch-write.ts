@@ -1,0 +1,74 @@
+import { setTimeout as sleepFor } from 'node:timers/promises';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { StorageBusyError } from '#lib/domain/errors.ts';
+import { RETRY_AFTER_SECONDS } from './storage-errors.ts';
+
+/** DynamoDB's own cap on the items of one BatchWriteItem call. */
+export const BATCH_WRITE_LIMIT = 25;
+
+export interface BatchWritePolicy {
+  /** How many BatchWriteItem calls may be in flight at once. */
+  concurrency: number;
+  /** Exponential backoff with full jitter between retries of UnprocessedItems. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  maxRetries: number;
+  /** Give up (503) once the next retry would end past this much time from the first call. */
+  budgetMs: number;
+  sleep: (ms: number) => Promise<unknown>;
+  random: () => number;
+}
+
+export const defaultBatchWritePolicy: BatchWritePolicy = {
+  concurrency: 4,
+  baseDelayMs: 50,
+  maxDelayMs: 1_000,
+  maxRetries: 10,
+  budgetMs: 4_000,
+  sleep: sleepFor,
+  random: Math.random,
+};
+
+type Item = Record<string, unknown>;
+
+export async function batchWriteAll(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  items: readonly Item[],
+  policy: BatchWritePolicy = defaultBatchWritePolicy,
+): Promise<void> {
+  const deadline = Date.now() + policy.budgetMs;
+  const chunks: Item[][] = [];
+  for (let start = 0; start < items.length; start += BATCH_WRITE_LIMIT) {
+    chunks.push(items.slice(start, start + BATCH_WRITE_LIMIT));
+  }
+  let next = 0;
+  const worker = async () => {
+    while (next < chunks.length) await writeChunk(client, tableName, chunks[next++]!, policy, deadline);
+  };
+  await Promise.all(Array.from({ length: Math.min(policy.concurrency, chunks.length) }, worker));
+}
+
+async function writeChunk(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  chunk: Item[],
+  policy: BatchWritePolicy,
+  deadline: number,
+): Promise<void> {
+  let pending = chunk.map((Item) => ({ PutRequest: { Item } }));
+  for (let retry = 0; ; retry++) {
+    const { UnprocessedItems } = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+    pending = (UnprocessedItems?.[tableName] ?? []) as typeof pending;
+    if (pending.length === 0) return;
+    const delay = policy.random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retry);
+    if (retry >= policy.maxRetries || Date.now() + delay > deadline) {
+      throw new StorageBusyError(
+        `${pending.length} events were still unprocessed after ${retry + 1} attempts.`,
+        RETRY_AFTER_SECONDS,
+      );
+    }
+    await policy.sleep(delay);
+  }
+}

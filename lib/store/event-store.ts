@@ -1,0 +1,147 @@
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { StoredEvent } from '#lib/domain/stored-event.ts';
+import { type BatchWritePolicy, batchWriteAll, defaultBatchWritePolicy } from './batch-write.ts';
+import { withStorageErrors } from './storage-errors.ts';
+import {
+  type AttemptRef,
+  attemptPartitionKey,
+  EventAttribute,
+  PARTITION_KEY,
+  SORT_KEY,
+  SUBMISSION_SORT_KEY,
+  SubmissionAttribute,
+  type SubmissionRef,
+  submissionPartitionKey,
+  TTL_ATTRIBUTE,
+} from './table.ts';
+
+export interface SubmissionState {
+  owner: string;
+  currentAttempt: number;
+}
+
+export interface EventStoreOptions {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  /** 0 keeps items forever; otherwise items carry a TTL this many days after they were written. */
+  retentionDays: number;
+  batchWritePolicy?: BatchWritePolicy;
+}
+
+export type EventStore = ReturnType<typeof createEventStore>;
+
+export function createEventStore({
+  client,
+  tableName,
+  retentionDays,
+  batchWritePolicy = defaultBatchWritePolicy,
+}: EventStoreOptions) {
+  const expiresAt = (): { [TTL_ATTRIBUTE]?: number } =>
+    retentionDays > 0 ? { [TTL_ATTRIBUTE]: Math.floor(Date.now() / 1000) + retentionDays * 86_400 } : {};
+  const submissionKey = (ref: SubmissionRef) => ({
+    [PARTITION_KEY]: submissionPartitionKey(ref),
+    [SORT_KEY]: SUBMISSION_SORT_KEY,
+  });
+
+  async function getSubmission(ref: SubmissionRef): Promise<SubmissionState | undefined> {
+    const { Item } = await withStorageErrors(() =>
+      client.send(new GetCommand({ TableName: tableName, Key: submissionKey(ref), ConsistentRead: true })),
+    );
+    return Item && toSubmissionState(Item);
+  }
+
+  return {
+    getSubmission,
+
+    /**
+     * Makes `subject` the owner of a new submission and raises its current attempt to `attempt` when
+     * that is higher, in one conditional update. When the condition fails (another owner, or an
+     * attempt that is not higher) the submission is read back so the caller can tell which.
+     */
+    async claimSubmission(ref: SubmissionRef, subject: string, attempt: number | undefined): Promise<SubmissionState> {
+      const ttl = expiresAt();
+      const raisesAttempt = attempt !== undefined;
+      try {
+        const { Attributes } = await withStorageErrors(() =>
+          client.send(
+            new UpdateCommand({
+              TableName: tableName,
+              Key: submissionKey(ref),
+              UpdateExpression: [
+                'SET #owner = if_not_exists(#owner, :subject)',
+                raisesAttempt ? '#attempt = :attempt' : '#attempt = if_not_exists(#attempt, :attempt)',
+                ...(TTL_ATTRIBUTE in ttl ? ['#ttl = :ttl'] : []),
+              ].join(', '),
+              ConditionExpression: raisesAttempt
+                ? '(attribute_not_exists(#owner) OR #owner = :subject) AND (attribute_not_exists(#attempt) OR #attempt < :attempt)'
+                : 'attribute_not_exists(#owner) OR #owner = :subject',
+              ExpressionAttributeNames: {
+                '#owner': SubmissionAttribute.owner,
+                '#attempt': SubmissionAttribute.currentAttempt,
+                ...(TTL_ATTRIBUTE in ttl && { '#ttl': TTL_ATTRIBUTE }),
+              },
+              ExpressionAttributeValues: {
+                ':subject': subject,
+                ':attempt': attempt ?? 1,
+                ...(TTL_ATTRIBUTE in ttl && { ':ttl': ttl[TTL_ATTRIBUTE] }),
+              },
+              ReturnValues: 'ALL_NEW',
+            }),
+          ),
+        );
+        return toSubmissionState(Attributes!);
+      } catch (error) {
+        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+        const submission = await getSubmission(ref);
+        if (!submission) throw error;
+        return submission;
+      }
+    },
+
+    async putEvents(ref: AttemptRef, events: readonly StoredEvent[]): Promise<void> {
+      const pk = attemptPartitionKey(ref);
+      const ttl = expiresAt();
+      const items = events.map((event) => ({
+        [PARTITION_KEY]: pk,
+        [SORT_KEY]: event.sortKey,
+        [EventAttribute.eventType]: event.eventType,
+        [EventAttribute.eventData]: event.eventDataJson,
+        [EventAttribute.clientTimestamp]: event.clientTimestamp,
+        [EventAttribute.receivedAt]: event.receivedAt,
+        ...ttl,
+      }));
+      await withStorageErrors(() => batchWriteAll(client, tableName, items, batchWritePolicy));
+    },
+
+    /** One page of an attempt's events in sort-key order, starting after `afterSortKey`. */
+    async queryEvents(ref: AttemptRef, limit: number, afterSortKey?: string): Promise<StoredEvent[]> {
+      const pk = attemptPartitionKey(ref);
+      const { Items = [] } = await withStorageErrors(() =>
+        client.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: '#pk = :pk',
+            ExpressionAttributeNames: { '#pk': PARTITION_KEY },
+            ExpressionAttributeValues: { ':pk': pk },
+            ...(afterSortKey && { ExclusiveStartKey: { [PARTITION_KEY]: pk, [SORT_KEY]: afterSortKey } }),
+            Limit: limit,
+            ConsistentRead: true,
+          }),
+        ),
+      );
+      return Items.map((item) => ({
+        sortKey: item[SORT_KEY] as string,
+        eventType: item[EventAttribute.eventType] as string,
+        eventDataJson: item[EventAttribute.eventData] as string,
+        clientTimestamp: item[EventAttribute.clientTimestamp] as string | undefined,
+        receivedAt: item[EventAttribute.receivedAt] as string,
+      }));
+    },
+  };
+}
+
+const toSubmissionState = (item: Record<string, unknown>): SubmissionState => ({
+  owner: item[SubmissionAttribute.owner] as string,
+  currentAttempt: item[SubmissionAttribute.currentAttempt] as number,
+});
