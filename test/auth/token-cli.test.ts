@@ -1,0 +1,80 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { decodeJwt } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createJwtAuthorizer } from '#lib/auth/jwt-authorizer.ts';
+import { loadLocalSigningKey } from '#lib/auth/local-keys.ts';
+import { DEFAULT_EVENTS_SCOPES, LOCAL_AUDIENCE, LOCAL_ISSUER } from '#lib/auth/scopes.ts';
+
+const REPO_ROOT = resolve(import.meta.dirname, '../..');
+const TSX = join(REPO_ROOT, 'node_modules/.bin/tsx');
+const CLI_TIMEOUT_MS = 30_000;
+
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'token-cli-'));
+});
+
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function runTokenCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(TSX, ['scripts/token.ts', ...args], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, DATA_DIR: dataDir },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe('scripts/token.ts', () => {
+  it(
+    'prints, alone on its last line, a token the local verifier accepts',
+    async () => {
+      // Act
+      const { code, stdout } = await runTokenCli(['--sub', 'teacher-9', '--scopes', 'read,write', '--course-ids', '11,12', '--ttl', '2h']);
+
+      // Assert
+      expect(code).toBe(0);
+      const token = stdout.trimEnd().split('\n').at(-1) ?? '';
+      const claims = decodeJwt(token);
+      expect(claims).toMatchObject({ sub: 'teacher-9', course_ids: ['11', '12'] });
+      expect((claims.exp ?? 0) - (claims.iat ?? 0)).toBe(7200);
+      const { jwks } = await loadLocalSigningKey(dataDir);
+      const authorizer = createJwtAuthorizer({ issuer: LOCAL_ISSUER, audiences: [LOCAL_AUDIENCE], keys: jwks });
+      const [get, post] = await Promise.all([
+        authorizer.authorize(`Bearer ${token}`, DEFAULT_EVENTS_SCOPES.GET),
+        authorizer.authorize(`Bearer ${token}`, DEFAULT_EVENTS_SCOPES.POST),
+      ]);
+      expect([get.ok, post.ok]).toEqual([true, true]);
+    },
+    CLI_TIMEOUT_MS,
+  );
+
+  it.each([
+    ['without --sub', ['--scopes', 'read'], /--sub and --scopes are required/],
+    ['with an unknown scope', ['--sub', 'x', '--scopes', 'read,admin'], /--scopes takes read and\/or write/],
+    ['with a bad ttl', ['--sub', 'x', '--scopes', 'read', '--ttl', '1w'], /Invalid ttl/],
+    ['with an unknown option', ['--sub', 'x', '--scopes', 'read', '--admin'], /Unknown option '--admin'/],
+  ])(
+    'fails with usage and no token %s',
+    async (_, args, message) => {
+      const { code, stdout, stderr } = await runTokenCli(args);
+
+      expect(code).toBe(1);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(message);
+      expect(stderr).toContain('usage: tsx scripts/token.ts');
+    },
+    CLI_TIMEOUT_MS,
+  );
+});
