@@ -1,0 +1,72 @@
+import type { Context } from 'aws-lambda';
+import { createGetEventsHandler } from '../../functions/get-events.ts';
+import { createPostEventsHandler } from '../../functions/post-events.ts';
+import { DEFAULT_COURSE_CLAIM } from '#lib/auth/course-claim.ts';
+import type { EventStore } from '#lib/store/event-store.ts';
+import { batchBody, type ClientEvent, type EventOptions, httpEvent, type SubmissionPath } from './http-events.ts';
+
+export interface ReturnedEvent {
+  id: string;
+  event_type: string;
+  event_data: unknown;
+  created_at: string;
+  client_timestamp: string | null;
+  received_at: string;
+  attempt: number;
+}
+
+export interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  json: any;
+}
+
+const context = { awsRequestId: 'test' } as Context;
+
+/** Parses a Link header into { rel: url }. */
+export function parseLinks(header: string | undefined): Record<string, string> {
+  const links: Record<string, string> = {};
+  for (const match of (header ?? '').matchAll(/<([^>]+)>; rel="(\w+)"/g)) links[match[2]!] = match[1]!;
+  return links;
+}
+
+/** Both handlers, built as Lambda builds them, over a given store. */
+export function handlersOver(store: EventStore) {
+  const postHandler = createPostEventsHandler(store, DEFAULT_COURSE_CLAIM);
+  const getHandler = createGetEventsHandler(store, DEFAULT_COURSE_CLAIM);
+  const answer = (result: Awaited<ReturnType<typeof postHandler>>): Answer => {
+    const body = result.body ?? '';
+    return {
+      status: result.statusCode ?? 200,
+      headers: (result.headers ?? {}) as Record<string, string>,
+      body,
+      json: body && result.headers?.['content-type'] ? JSON.parse(body) : undefined,
+    };
+  };
+
+  const api = {
+    postRaw: async (path: SubmissionPath, options: EventOptions) =>
+      answer(await postHandler(httpEvent('POST', path, options), context)),
+    post: (path: SubmissionPath, events: ClientEvent[], options: EventOptions & { extra?: Record<string, unknown> } = {}) =>
+      api.postRaw(path, { body: batchBody(events, options.extra), ...options }),
+    get: async (path: SubmissionPath, query = '', options: EventOptions = {}) =>
+      answer(await getHandler(httpEvent('GET', path, { ...options, query }), context)),
+    /** Follows rel="next" from the first page to the last; returns every page's events in order. */
+    async walk(path: SubmissionPath, query = '', options: EventOptions = {}): Promise<{ pages: ReturnedEvent[][]; links: string[] }> {
+      const pages: ReturnedEvent[][] = [];
+      const links: string[] = [];
+      let next: string | undefined = query;
+      while (next !== undefined) {
+        const page = await api.get(path, next, options);
+        if (page.status !== 200) throw new Error(`page ${pages.length + 1}: ${page.status} ${page.body}`);
+        pages.push(page.json.quiz_submission_events);
+        links.push(page.headers.link!);
+        const nextUrl = parseLinks(page.headers.link).next;
+        next = nextUrl === undefined ? undefined : new URL(nextUrl).search.slice(1);
+      }
+      return { pages, links };
+    },
+  };
+  return api;
+}

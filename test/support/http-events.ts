@@ -1,0 +1,86 @@
+import type { HttpEvent } from '#lib/http/types.ts';
+import { EVENTS_PATH, routeKey } from '#lib/routes.ts';
+
+export interface SubmissionPath {
+  courseId: string;
+  quizId: string;
+  submissionId: string;
+}
+
+export const submission = (submissionId = '3', courseId = '1', quizId = '2'): SubmissionPath => ({
+  courseId,
+  quizId,
+  submissionId,
+});
+
+export const eventsPath = ({ courseId, quizId, submissionId }: SubmissionPath): string =>
+  `/api/v1/courses/${courseId}/quizzes/${quizId}/submissions/${submissionId}/events`;
+
+export interface EventOptions {
+  query?: string;
+  body?: string;
+  headers?: Record<string, string>;
+  subject?: string;
+  claims?: Record<string, string>;
+  isBase64Encoded?: boolean;
+}
+
+/** A payload format 2.0 event as API Gateway sends it after its JWT authorizer let the request through. */
+export function httpEvent(method: 'GET' | 'POST', path: SubmissionPath, options: EventOptions = {}): HttpEvent {
+  const rawQueryString = options.query ?? '';
+  const query = new URLSearchParams(rawQueryString);
+  const queryStringParameters: Record<string, string> = {};
+  for (const [name, value] of query) queryStringParameters[name] = name in queryStringParameters ? `${queryStringParameters[name]},${value}` : value;
+  const rawPath = eventsPath(path);
+  return {
+    version: '2.0',
+    routeKey: routeKey(method),
+    rawPath,
+    rawQueryString,
+    headers: {
+      host: 'events.example.com',
+      'x-forwarded-proto': 'https',
+      ...(method === 'POST' && { 'content-type': 'application/json' }),
+      ...options.headers,
+    },
+    ...(rawQueryString && { queryStringParameters }),
+    pathParameters: { course_id: path.courseId, quiz_id: path.quizId, id: path.submissionId },
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'api',
+      authorizer: {
+        principalId: '',
+        integrationLatency: 0,
+        jwt: { claims: { sub: options.subject ?? 'student-1', ...options.claims }, scopes: [] },
+      },
+      domainName: 'events.example.com',
+      domainPrefix: 'events',
+      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
+      requestId: 'request-id',
+      routeKey: routeKey(method),
+      stage: '$default',
+      time: '26/Nov/2026:11:00:00 +0000',
+      timeEpoch: 0,
+    },
+    ...(options.body !== undefined && { body: options.body }),
+    isBase64Encoded: options.isBase64Encoded ?? false,
+  };
+}
+
+export interface ClientEvent {
+  event_type?: unknown;
+  event_data?: unknown;
+  client_timestamp?: unknown;
+  [key: string]: unknown;
+}
+
+export const batchBody = (events: ClientEvent[], extra: Record<string, unknown> = {}): string =>
+  JSON.stringify({ quiz_submission_events: events, ...extra });
+
+/** n distinct, valid events one second apart from a fixed start. */
+export const distinctEvents = (n: number, startMs = Date.parse('2014-10-08T19:00:00.000Z')): ClientEvent[] =>
+  Array.from({ length: n }, (_, i) => ({
+    client_timestamp: new Date(startMs + i * 1000).toISOString(),
+    event_type: i % 2 ? 'page_blurred' : 'question_viewed',
+    event_data: i % 2 ? null : [String(i)],
+  }));
