@@ -10,7 +10,7 @@ export interface TestStore {
   endpoint: string;
   client: DynamoDBDocumentClient;
   store: EventStore;
-  /** Names of the DynamoDB commands sent since the last reset, in order. */
+  /** DynamoDB operations (GetItem, Query, …) sent since the last reset, in order. */
   calls: string[];
   close(): Promise<void>;
 }
@@ -23,7 +23,7 @@ export async function startTestStore(options: { batchWritePolicy?: BatchWritePol
   const calls: string[] = [];
   client.middlewareStack.add(
     (next, context) => (args) => {
-      calls.push(context.commandName as string);
+      calls.push((context.commandName as string).replace(/Command$/, ''));
       return next(args);
     },
     { step: 'initialize', name: 'countCalls' },
