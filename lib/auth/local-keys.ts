@@ -50,7 +50,7 @@ async function readKeyFile(dataDir: string): Promise<PrivateRsaJwk | undefined> 
     if (isErrorCode(error, 'ENOENT')) return undefined;
     throw error;
   }
-  const parsed = privateRsaJwkSchema.safeParse(JSON.parse(text));
+  const parsed = privateRsaJwkSchema.safeParse(parseJson(text));
   if (!parsed.success) throw new Error(`${path} is not an RSA private JWK with kid, alg RS256 and use sig; delete it to have a new one made`);
   return parsed.data;
 }
@@ -76,6 +76,14 @@ async function createKeyFile(dataDir: string): Promise<PrivateRsaJwk> {
     return winner;
   } finally {
     await unlink(pendingPath);
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }
 

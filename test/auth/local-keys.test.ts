@@ -51,9 +51,12 @@ describe('the local signing key', () => {
     expect(jwks.keys[0]?.kid).toBe(kid);
   });
 
-  it('refuses a key file that is not an RSA private JWK, rather than replacing it', async () => {
-    await writeFile(join(dataDir, LOCAL_KEY_FILE_NAME), JSON.stringify({ kty: 'oct', k: 'c2VjcmV0' }));
+  it.each([
+    ['another kind of key', JSON.stringify({ kty: 'oct', k: 'c2VjcmV0' })],
+    ['not JSON', '{"kty":'],
+  ])('is refused, not replaced, when the key file holds %s', async (_, content) => {
+    await writeFile(join(dataDir, LOCAL_KEY_FILE_NAME), content);
 
-    await expect(loadLocalSigningKey(dataDir)).rejects.toThrow(/is not an RSA private JWK/);
+    await expect(loadLocalSigningKey(dataDir)).rejects.toThrow(/local-jwt-key\.json is not an RSA private JWK/);
   });
 });
