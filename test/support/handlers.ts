@@ -3,17 +3,8 @@ import { createGetEventsHandler } from '../../functions/get-events.ts';
 import { createPostEventsHandler } from '../../functions/post-events.ts';
 import { DEFAULT_COURSE_CLAIM } from '#lib/auth/course-claim.ts';
 import type { EventStore } from '#lib/store/event-store.ts';
+import { parseLinks, type ReturnedEvent } from './api-shapes.ts';
 import { batchBody, type ClientEvent, type EventOptions, httpEvent, type SubmissionPath } from './http-events.ts';
-
-export interface ReturnedEvent {
-  id: string;
-  event_type: string;
-  event_data: unknown;
-  created_at: string;
-  client_timestamp: string | null;
-  received_at: string;
-  attempt: number;
-}
 
 export interface Answer {
   status: number;
@@ -24,12 +15,8 @@ export interface Answer {
 
 const context = { awsRequestId: 'test' } as Context;
 
-/** Parses a Link header into { rel: url }. */
-export function parseLinks(header: string | undefined): Record<string, string> {
-  const links: Record<string, string> = {};
-  for (const match of (header ?? '').matchAll(/<([^>]+)>; rel="(\w+)"/g)) links[match[2]!] = match[1]!;
-  return links;
-}
+export type { ReturnedEvent };
+export { parseLinks };
 
 /** Both handlers, built as Lambda builds them, over a given store. */
 export function handlersOver(store: EventStore) {
