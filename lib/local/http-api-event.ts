@@ -86,12 +86,20 @@ export function toHttpApiEvent(
       requestId: randomUUID(),
       routeKey: route.routeKey,
       stage: '$default',
-      time: now.toUTCString(),
+      time: gatewayTime(now),
       timeEpoch: now.getTime(),
     },
     ...gatewayBody(headers, body),
   } as HttpEvent;
 }
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const two = (n: number) => String(n).padStart(2, '0');
+
+/** The request time as API Gateway writes it: 12/Mar/2020:19:03:58 +0000 */
+const gatewayTime = (date: Date): string =>
+  `${two(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${date.getUTCFullYear()}:` +
+  `${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())} +0000`;
 
 /** Writes a function's result back as API Gateway would, inferring a 200 JSON answer when there is no statusCode. */
 export function writeHttpApiResult(response: ServerResponse, result: HttpResult | string | undefined): void {
