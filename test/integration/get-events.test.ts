@@ -1,31 +1,19 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeBookmark } from '#lib/domain/bookmark.ts';
-import { handlersOver, parseLinks, type ReturnedEvent } from '../support/handlers.ts';
-import { distinctEvents, submission } from '../support/http-events.ts';
-import { startTestStore, type TestStore } from '../support/test-store.ts';
+import { parseLinks, type ReturnedEvent, useHandlersOnTestStore } from '../support/handlers.ts';
+import { distinctEvents } from '../support/http-events.ts';
 
-let db: TestStore;
-let api: ReturnType<typeof handlersOver>;
-let n = 0;
-const fresh = () => submission(`get-${++n}`);
-
-beforeAll(async () => {
-  db = await startTestStore();
-  api = handlersOver(db.store);
-});
-afterAll(() => db.close());
-beforeEach(() => {
-  db.calls.length = 0;
-});
+const harness = useHandlersOnTestStore('get');
+const { fresh } = harness;
 
 describe('GET events', () => {
   it("answers Canvas's shape: one root key, Canvas's four keys plus our three", async () => {
     const path = fresh();
-    await api.post(path, [
+    await harness.api.post(path, [
       { client_timestamp: '2014-11-16T13:37:21Z', event_type: 'page_blurred' },
       { client_timestamp: '2014-11-16T13:37:27.5+01:00', event_type: 'page_focused', event_data: null },
     ]);
-    const read = await api.get(path);
+    const read = await harness.api.get(path);
     expect(read.status).toBe(200);
     expect(read.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(Object.keys(read.json)).toEqual(['quiz_submission_events']);
@@ -48,12 +36,12 @@ describe('GET events', () => {
   it('uses the receipt time as created_at when there is no client time or it is over 5 minutes ahead', async () => {
     const path = fresh();
     const before = Date.now();
-    await api.post(path, [
+    await harness.api.post(path, [
       { event_type: 'none' },
       { event_type: 'ahead', client_timestamp: new Date(before + 6 * 60_000).toISOString() },
       { event_type: 'slightly-ahead', client_timestamp: new Date(before + 4 * 60_000).toISOString() },
     ]);
-    const events: ReturnedEvent[] = (await api.get(path)).json.quiz_submission_events;
+    const events: ReturnedEvent[] = (await harness.api.get(path)).json.quiz_submission_events;
     const byType = Object.fromEntries(events.map((e) => [e.event_type, e]));
     expect(byType.none!.created_at).toBe(byType.none!.received_at);
     expect(byType.ahead!.created_at).toBe(byType.ahead!.received_at);
@@ -62,8 +50,8 @@ describe('GET events', () => {
 
   it('reads the oldest API version\'s created_at as the client time', async () => {
     const path = fresh();
-    await api.post(path, [{ event_type: 'legacy', created_at: '2014-10-08T19:29:58Z' }]);
-    const [event] = (await api.get(path)).json.quiz_submission_events;
+    await harness.api.post(path, [{ event_type: 'legacy', created_at: '2014-10-08T19:29:58Z' }]);
+    const [event] = (await harness.api.get(path)).json.quiz_submission_events;
     expect(event).toMatchObject({ created_at: '2014-10-08T19:29:58.000Z', client_timestamp: '2014-10-08T19:29:58Z' });
   });
 
@@ -82,11 +70,11 @@ describe('GET events', () => {
     ];
     const at = (i: number) => `2014-10-08T19:29:${String(10 + i).padStart(2, '0')}.000Z`;
     const sent = samples.map((event_data, i) => ({ client_timestamp: at(i), event_type: `sample-${i}`, event_data }));
-    await api.post(path, [...sent, { client_timestamp: at(samples.length), event_type: 'absent' }]);
-    const events: ReturnedEvent[] = (await api.get(path, 'per_page=50')).json.quiz_submission_events;
+    await harness.api.post(path, [...sent, { client_timestamp: at(samples.length), event_type: 'absent' }]);
+    const events: ReturnedEvent[] = (await harness.api.get(path, 'per_page=50')).json.quiz_submission_events;
     expect(events.map((e) => e.event_data)).toEqual([...samples, null]);
     // The JSON text itself, not only the parsed value: numbers and the __proto__ key are unchanged.
-    const raw = (await api.get(path, 'per_page=50')).body;
+    const raw = (await harness.api.get(path, 'per_page=50')).body;
     expect(raw).toContain('"max":9007199254740991');
     expect(raw).toContain('"float":0.30000000000000004');
     expect(raw).toContain('{"__proto__":"not a prototype","constructor":1}');
@@ -95,19 +83,19 @@ describe('GET events', () => {
   it('orders by created_at, whatever order the batches came in', async () => {
     const path = fresh();
     const events = distinctEvents(20);
-    await api.post(path, events.slice(10));
-    await api.post(path, events.slice(0, 10).reverse());
-    const read: ReturnedEvent[] = (await api.get(path, 'per_page=50')).json.quiz_submission_events;
+    await harness.api.post(path, events.slice(10));
+    await harness.api.post(path, events.slice(0, 10).reverse());
+    const read: ReturnedEvent[] = (await harness.api.get(path, 'per_page=50')).json.quiz_submission_events;
     expect(read.map((e) => e.client_timestamp)).toEqual(events.map((e) => e.client_timestamp));
   });
 
   it('keeps a stable order for events in the same millisecond, across reads and pages', async () => {
     const path = fresh();
     const at = '2014-10-08T19:29:58.123Z';
-    await api.post(path, Array.from({ length: 12 }, (_, i) => ({ client_timestamp: at, event_type: `same-ms-${i}` })));
-    const whole = (await api.get(path, 'per_page=100')).json.quiz_submission_events.map((e: ReturnedEvent) => e.id);
-    const again = (await api.get(path, 'per_page=100')).json.quiz_submission_events.map((e: ReturnedEvent) => e.id);
-    const paged = (await api.walk(path, 'per_page=5')).pages.flat().map((e) => e.id);
+    await harness.api.post(path, Array.from({ length: 12 }, (_, i) => ({ client_timestamp: at, event_type: `same-ms-${i}` })));
+    const whole = (await harness.api.get(path, 'per_page=100')).json.quiz_submission_events.map((e: ReturnedEvent) => e.id);
+    const again = (await harness.api.get(path, 'per_page=100')).json.quiz_submission_events.map((e: ReturnedEvent) => e.id);
+    const paged = (await harness.api.walk(path, 'per_page=5')).pages.flat().map((e) => e.id);
     expect(whole).toHaveLength(12);
     expect(again).toEqual(whole);
     expect(paged).toEqual(whole);
@@ -116,9 +104,9 @@ describe('GET events', () => {
   it('walks 250 events at per_page 7: each once, in order, with the attempt kept in every link', async () => {
     const path = fresh();
     const sent = distinctEvents(250);
-    await api.post(path, sent.slice(0, 125));
-    await api.post(path, sent.slice(125));
-    const { pages, links } = await api.walk(path, 'attempt=1&per_page=7');
+    await harness.api.post(path, sent.slice(0, 125));
+    await harness.api.post(path, sent.slice(125));
+    const { pages, links } = await harness.api.walk(path, 'attempt=1&per_page=7');
     expect(pages).toHaveLength(36);
     expect(pages.slice(0, -1).every((page) => page.length === 7)).toBe(true);
     expect(pages.flat().map((e) => e.client_timestamp)).toEqual(sent.map((e) => e.client_timestamp));
@@ -130,8 +118,8 @@ describe('GET events', () => {
 
   it("builds Canvas's Link header: absolute URLs, other parameters sorted, then page and per_page", async () => {
     const path = fresh();
-    await api.post(path, distinctEvents(3));
-    const first = await api.get(path, 'zeta=1&per_page=2&access_token=secret&attempt=1&alpha=x%20y');
+    await harness.api.post(path, distinctEvents(3));
+    const first = await harness.api.get(path, 'zeta=1&per_page=2&access_token=secret&attempt=1&alpha=x%20y');
     const links = parseLinks(first.headers.link);
     const base = `https://events.example.com/api/v1/courses/1/quizzes/2/submissions/${path.submissionId}/events`;
     expect(Object.keys(links)).toEqual(['current', 'next', 'first']);
@@ -139,17 +127,17 @@ describe('GET events', () => {
     expect(links.first).toBe(`${base}?alpha=x+y&attempt=1&zeta=1&page=1&per_page=2`);
     expect(links.next).toMatch(new RegExp(`^${base.replace(/[.?]/g, '\\$&')}\\?alpha=x\\+y&attempt=1&zeta=1&page=bookmark:[\\w-]+&per_page=2$`));
     expect(first.headers.link).not.toContain('secret');
-    const second = await api.get(path, new URL(links.next!).search.slice(1));
+    const second = await harness.api.get(path, new URL(links.next!).search.slice(1));
     expect(parseLinks(second.headers.link).current).toBe(links.next);
     expect(parseLinks(second.headers.link).next).toBeUndefined();
   });
 
   it('reads the latest attempt by default and any attempt by number', async () => {
     const path = fresh();
-    await api.post(path, distinctEvents(2));
-    await api.post(path, distinctEvents(3), { query: 'attempt=2' });
-    expect((await api.get(path)).json.quiz_submission_events).toHaveLength(3);
-    expect((await api.get(path, 'attempt=1')).json.quiz_submission_events).toHaveLength(2);
+    await harness.api.post(path, distinctEvents(2));
+    await harness.api.post(path, distinctEvents(3), { query: 'attempt=2' });
+    expect((await harness.api.get(path)).json.quiz_submission_events).toHaveLength(3);
+    expect((await harness.api.get(path, 'attempt=1')).json.quiz_submission_events).toHaveLength(2);
   });
 
   it.each([
@@ -157,8 +145,8 @@ describe('GET events', () => {
     ['an attempt with no events', 'attempt=7'],
   ])('answers 404 for %s', async (_, query) => {
     const path = fresh();
-    if (query) await api.post(path, distinctEvents(1));
-    const read = await api.get(path, query);
+    if (query) await harness.api.post(path, distinctEvents(1));
+    const read = await harness.api.get(path, query);
     expect(read.status).toBe(404);
     expect(read.json).toEqual({ errors: [{ message: 'The specified resource does not exist.' }] });
   });
@@ -171,8 +159,8 @@ describe('GET events', () => {
     ['', 10],
   ])('clamps %j to %i events a page', async (query, expected) => {
     const path = fresh();
-    await api.post(path, distinctEvents(120));
-    const read = await api.get(path, query);
+    await harness.api.post(path, distinctEvents(120));
+    const read = await harness.api.get(path, query);
     expect(read.json.quiz_submission_events).toHaveLength(expected);
     expect(new URL(parseLinks(read.headers.link).current!).searchParams.get('per_page')).toBe(String(expected));
   });
@@ -181,8 +169,8 @@ describe('GET events', () => {
     'refuses %s with 400',
     async (query) => {
       const path = fresh();
-      await api.post(path, distinctEvents(1));
-      const read = await api.get(path, query);
+      await harness.api.post(path, distinctEvents(1));
+      const read = await harness.api.get(path, query);
       expect(read.status).toBe(400);
       expect(read.json.errors[0].message).toEqual(expect.any(String));
     },
@@ -200,33 +188,33 @@ describe('bookmarks', () => {
 
   it.each(damaged)('refuses %s with 400 and reads nothing', async (_, make) => {
     const path = fresh();
-    await api.post(path, distinctEvents(5));
-    const firstPage = await api.get(path, 'per_page=2');
+    await harness.api.post(path, distinctEvents(5));
+    const firstPage = await harness.api.get(path, 'per_page=2');
     const next = new URL(parseLinks(firstPage.headers.link).next!).searchParams.get('page')!;
     const page = typeof make === 'string' ? make : make(next);
-    db.calls.length = 0;
-    const read = await api.get(path, `page=${page}&per_page=2`);
+    harness.db.calls.length = 0;
+    const read = await harness.api.get(path, `page=${page}&per_page=2`);
     expect(read.status).toBe(400);
     expect(read.json.errors[0].field).toBe('page');
-    expect(db.calls).toEqual([]);
+    expect(harness.db.calls).toEqual([]);
   });
 
   it("never leads into another submission: another submission's bookmark only reads this one", async () => {
     const mine = fresh();
     const theirs = fresh();
-    await api.post(mine, distinctEvents(4));
-    await api.post(theirs, distinctEvents(4, Date.parse('2030-01-01T00:00:00Z')).map((e) => ({ ...e, event_type: 'theirs' })));
-    const theirNext = parseLinks((await api.get(theirs, 'per_page=1')).headers.link).next!;
-    const read = await api.get(mine, new URL(theirNext).search.slice(1));
+    await harness.api.post(mine, distinctEvents(4));
+    await harness.api.post(theirs, distinctEvents(4, Date.parse('2030-01-01T00:00:00Z')).map((e) => ({ ...e, event_type: 'theirs' })));
+    const theirNext = parseLinks((await harness.api.get(theirs, 'per_page=1')).headers.link).next!;
+    const read = await harness.api.get(mine, new URL(theirNext).search.slice(1));
     expect(read.status).toBe(200);
     expect(read.json.quiz_submission_events.every((e: ReturnedEvent) => e.event_type !== 'theirs')).toBe(true);
   });
 
   it('refuses a bookmark of another attempt than the one asked for', async () => {
     const path = fresh();
-    await api.post(path, distinctEvents(3));
+    await harness.api.post(path, distinctEvents(3));
     const page = encodeBookmark({ attempt: 2, afterSortKey: '2014-10-08T19:00:00.000Z#aaaaaaaaaaaaaaaaaaaaaa' });
-    const read = await api.get(path, `attempt=1&page=${page}`);
+    const read = await harness.api.get(path, `attempt=1&page=${page}`);
     expect(read.status).toBe(400);
   });
 });
@@ -239,8 +227,8 @@ describe('course-limited readers', () => {
     ['[]', 403],
   ])('a token whose course_ids claim is %j reads course 1 → %i', async (courses, status) => {
     const path = fresh();
-    await api.post(path, distinctEvents(1));
-    const read = await api.get(path, '', { claims: { course_ids: courses } });
+    await harness.api.post(path, distinctEvents(1));
+    const read = await harness.api.get(path, '', { claims: { course_ids: courses } });
     expect(read.status).toBe(status);
     if (status === 403) {
       expect(read.json).toEqual({ status: 'unauthorized', errors: [{ message: 'user not authorized to perform that action' }] });

@@ -1,10 +1,12 @@
 import type { Context } from 'aws-lambda';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createGetEventsHandler } from '../../functions/get-events.ts';
 import { createPostEventsHandler } from '../../functions/post-events.ts';
 import { DEFAULT_COURSE_CLAIM } from '#lib/auth/course-claim.ts';
 import type { EventStore } from '#lib/store/event-store.ts';
 import { parseLinks, type ReturnedEvent } from './api-shapes.ts';
-import { batchBody, type ClientEvent, type EventOptions, httpEvent, type SubmissionPath } from './http-events.ts';
+import { batchBody, type ClientEvent, type EventOptions, httpEvent, submission, type SubmissionPath } from './http-events.ts';
+import { startTestStore, type TestStore } from './test-store.ts';
 
 export interface Answer {
   status: number;
@@ -56,4 +58,29 @@ export function handlersOver(store: EventStore) {
     },
   };
   return api;
+}
+
+export interface HandlerHarness {
+  db: TestStore;
+  api: ReturnType<typeof handlersOver>;
+  /** A submission no other test of the file touches. */
+  fresh(): SubmissionPath;
+}
+
+/**
+ * For a test file: one in-memory store and both handlers over it, with the DynamoDB call log
+ * cleared before each test. Read the fields inside tests (they are set in beforeAll).
+ */
+export function useHandlersOnTestStore(prefix: string): HandlerHarness {
+  let n = 0;
+  const harness = { fresh: () => submission(`${prefix}-${++n}`) } as HandlerHarness;
+  beforeAll(async () => {
+    harness.db = await startTestStore();
+    harness.api = handlersOver(harness.db.store);
+  });
+  afterAll(() => harness.db.close());
+  beforeEach(() => {
+    harness.db.calls.length = 0;
+  });
+  return harness;
 }

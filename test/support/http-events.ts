@@ -1,5 +1,5 @@
 import type { HttpEvent } from '#lib/http/types.ts';
-import { EVENTS_PATH, routeKey } from '#lib/routes.ts';
+import { routeKey } from '#lib/routes.ts';
 
 export interface SubmissionPath {
   courseId: string;
