@@ -3,9 +3,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
 import type { HttpHandler } from '#lib/http/http-handler.ts';
-import type { HttpResult } from '#lib/http/types.ts';
+import type { HttpEvent, HttpResult } from '#lib/http/types.ts';
 import { EVENTS_METHODS, type EventsMethod, matchEventsPath, routeKey } from '#lib/routes.ts';
 import { ensureTable, LOCAL_REGION, startEmbeddedStore } from './embedded-store.ts';
+import { createGatewayCors } from './gateway-cors.ts';
 import { type JwtContext, toHttpApiEvent, writeHttpApiResult } from './http-api-event.ts';
 
 export const LOCAL_TABLE_NAME = 'quiz-submission-events';
@@ -23,6 +24,10 @@ export interface LocalServerOptions {
   /** LevelDB folder of the embedded store; in memory when absent. */
   dataDir?: string | undefined;
   authorize: Authorize;
+  /** Origins the API's CORS configuration allows; none means no CORS configuration. */
+  allowedOrigins?: readonly string[];
+  /** Sees each event just before its function does (the tests compare it with a recorded gateway event). */
+  onEvent?: (event: HttpEvent) => void;
 }
 
 export interface LocalServer {
@@ -41,7 +46,9 @@ const gatewayMessage = (statusCode: number, message: string): HttpResult => ({
  * The whole API on one port: each request becomes the payload-format-2.0 event API Gateway would send,
  * handled by the same function modules Lambda runs, over the embedded store.
  */
-export async function startLocalServer({ port = 3000, host = '127.0.0.1', dataDir, authorize }: LocalServerOptions): Promise<LocalServer> {
+export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
+  const { port = 3000, host = '127.0.0.1', dataDir, authorize, allowedOrigins = [], onEvent } = options;
+  const cors = createGatewayCors(allowedOrigins);
   const store = await startEmbeddedStore(dataDir);
   await ensureTable(store.endpoint, LOCAL_TABLE_NAME);
   // The functions read their configuration from the environment at import, as on Lambda.
@@ -50,21 +57,26 @@ export async function startLocalServer({ port = 3000, host = '127.0.0.1', dataDi
   const handlers: Record<EventsMethod, HttpHandler> = { POST: post.handler, GET: get.handler };
 
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const answer = (result: HttpResult) => writeHttpApiResult(response, cors ? cors.decorate(result, request.headers.origin) : result);
+    const preflight = cors?.preflight(request.method, request.headers);
+    if (preflight) return answer(preflight);
+
     const rawPath = (request.url ?? '/').split('?', 1)[0]!;
     const pathParameters = matchEventsPath(rawPath);
     const method = EVENTS_METHODS.find((known) => known === request.method);
-    if (!pathParameters || !method) return writeHttpApiResult(response, gatewayMessage(404, 'Not Found'));
+    if (!pathParameters || !method) return answer(gatewayMessage(404, 'Not Found'));
 
     const body = await readBody(request);
-    if (!body) return writeHttpApiResult(response, gatewayMessage(413, 'Request Entity Too Large'));
+    if (!body) return answer(gatewayMessage(413, 'Request Entity Too Large'));
     const authorization = await authorize(method, request.headers);
-    if ('refusal' in authorization) return writeHttpApiResult(response, authorization.refusal);
+    if ('refusal' in authorization) return answer(authorization.refusal);
 
     const event = toHttpApiEvent(request, body, { routeKey: routeKey(method), pathParameters }, authorization.jwt);
+    onEvent?.(event);
     try {
-      writeHttpApiResult(response, await handlers[method](event, lambdaContext(method)));
+      answer(await handlers[method](event, lambdaContext(method)));
     } catch {
-      writeHttpApiResult(response, gatewayMessage(500, 'Internal Server Error'));
+      answer(gatewayMessage(500, 'Internal Server Error'));
     }
   }
 
