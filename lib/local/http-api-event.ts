@@ -73,7 +73,8 @@ export function toHttpApiEvent(
     requestContext: {
       accountId: 'local',
       apiId: 'local',
-      ...(jwt && { authorizer: { principalId: '', integrationLatency: 0, jwt } }),
+      // Only `jwt`: the gateway sends no principalId or integrationLatency with a JWT authorizer.
+      ...(jwt && { authorizer: { jwt } }),
       domainName: host,
       domainPrefix: host.split('.')[0]!,
       http: {
