@@ -1,12 +1,15 @@
 /**
  * Mints a token the local server accepts.
  *   tsx scripts/token.ts --sub ID --scopes read,write [--course-ids 11,12] [--ttl 1h]
- * The key pair lives in $DATA_DIR (default .data). The token is printed alone on the last line.
+ * The key pair lives in $DATA_DIR (default .data). `read` and `write` become the GET and POST scope
+ * strings, or READ_SCOPE and WRITE_SCOPE when set, as the local server reads them; the course list goes
+ * in the COURSE_CLAIM claim. The token is printed alone on the last line.
  */
 import { parseArgs } from 'node:util';
 import { mintLocalToken } from '#lib/auth/local-token.ts';
 import type { LocalTokenScope } from '#lib/auth/local-token.ts';
 import { parseTtlSeconds } from '#lib/auth/token-ttl.ts';
+import { loadLocalSettings } from '#lib/local/local-settings.ts';
 
 const USAGE = 'usage: tsx scripts/token.ts --sub ID --scopes read,write [--course-ids 11,12] [--ttl 1h]';
 const TOKEN_SCOPES: readonly LocalTokenScope[] = ['read', 'write'];
@@ -38,12 +41,15 @@ async function main(): Promise<void> {
   const courseIds = values['course-ids'] === undefined ? undefined : commaList(values['course-ids']);
   if (courseIds?.length === 0) throw new Error('--course-ids needs at least one id');
 
+  const { dataDir, scopeOverrides, courseClaim } = loadLocalSettings();
   const token = await mintLocalToken({
-    dataDir: process.env['DATA_DIR'] || '.data',
+    dataDir,
     sub: values.sub,
     scopes: scopes.filter(isTokenScope),
     ...(courseIds !== undefined && { courseIds }),
     ttlSeconds: parseTtlSeconds(values.ttl),
+    scopeOverrides,
+    courseClaim,
   });
   process.stdout.write(`${token}\n`);
 }

@@ -1,19 +1,30 @@
+import { mintLocalToken } from '#lib/auth/local-token.ts';
+import { loadLocalAuthorize } from './local-authorizer.ts';
+import { loadLocalSettings } from './local-settings.ts';
 import { startLocalServer } from './server.ts';
 
-/** `npm start`: the API on the embedded store, persisted under DATA_DIR. */
+/** `npm start`: the API on the embedded store, persisted under DATA_DIR, behind the local JWT authorizer. */
 // Lambda runs Node 24; the SDK's notice about Node 20 is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-const port = Number(process.env.PORT ?? 3000);
-const host = process.env.HOST ?? '127.0.0.1';
-const dataDir = process.env.DATA_DIR ?? '.data';
+const settings = loadLocalSettings();
+const { port, host, dataDir, scopeOverrides, allowedOrigins, courseClaim } = settings;
 
-const server = await startLocalServer({
-  port,
-  host,
-  dataDir,
-  authorize: async () => ({ jwt: { claims: { sub: 'local-user' }, scopes: [] } }),
+const authorize = await loadLocalAuthorize(dataDir, {
+  scopeOverrides,
+  onDenial: (method, reason) => console.error(`${method} refused by the local JWT authorizer: ${reason}`),
 });
+const server = await startLocalServer({ port, host, dataDir, authorize, allowedOrigins });
 console.log(`Listening on ${server.url}`);
+
+const token = await mintLocalToken({ dataDir, sub: 'local-user', scopes: ['read', 'write'], ttlSeconds: 3600, scopeOverrides, courseClaim });
+const batch = JSON.stringify({
+  quiz_submission_events: [{ client_timestamp: '2014-10-08T19:29:58.123Z', event_type: 'page_focused', event_data: null }],
+});
+console.log('Get a token: npm run token -- --sub student-1 --scopes read,write   (see docs/auth.md)');
+console.log('Try it (as local-user, token valid for 1h):');
+console.log(
+  `curl -i -X POST ${server.url}/api/v1/courses/1/quizzes/1/submissions/1/events -H 'Authorization: Bearer ${token}' -H 'Content-Type: application/json' -d '${batch}'`,
+);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

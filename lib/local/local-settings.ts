@@ -1,0 +1,73 @@
+import * as z from 'zod';
+import { DEFAULT_COURSE_CLAIM } from '#lib/auth/course-claim.ts';
+import { requiredScopeFor } from '#lib/auth/scopes.ts';
+import type { EventsRouteMethod, EventsScopeOverrides } from '#lib/auth/scopes.ts';
+import { parseAllowedOrigins } from '#lib/cors.ts';
+
+/** An empty variable reads as unset, as in most .env files. */
+const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
+
+const setting = <T extends z.ZodType>(schema: T) => z.preprocess(unsetIfEmpty, schema);
+
+/** A scope override that could match a token, or absent for Canvas's scope string. */
+const scopeOverride = (method: EventsRouteMethod) =>
+  setting(
+    z
+      .string()
+      .superRefine((value, context) => {
+        try {
+          requiredScopeFor(method, { [method]: value });
+        } catch (error) {
+          context.addIssue({ code: 'custom', message: (error as Error).message });
+        }
+      })
+      .optional(),
+  );
+
+/** The local server's and `npm run token`'s settings, read from the environment once. */
+const localEnvironmentSchema = z
+  .object({
+    PORT: setting(z.coerce.number<string>().int().min(0).max(65_535).default(3000)),
+    HOST: setting(z.string().default('127.0.0.1')),
+    /** The embedded store's LevelDB folder and the local signing key's home. */
+    DATA_DIR: setting(z.string().default('.data')),
+    /** Replaces the POST route's scope, for an IdP that cannot mint Canvas's scope strings. */
+    WRITE_SCOPE: scopeOverride('POST'),
+    /** Replaces the GET route's scope. */
+    READ_SCOPE: scopeOverride('GET'),
+    /** Comma-separated browser origins; none means no CORS configuration. */
+    ALLOWED_ORIGINS: setting(
+      z
+        .string()
+        .optional()
+        .transform((list, context) => {
+          try {
+            return parseAllowedOrigins(list);
+          } catch (error) {
+            context.addIssue({ code: 'custom', message: (error as Error).message });
+            return z.NEVER;
+          }
+        }),
+    ),
+    /** The same variable the functions read: the claim that limits a reader to some courses. */
+    COURSE_CLAIM: setting(z.string().default(DEFAULT_COURSE_CLAIM)),
+  })
+  .transform((environment) => ({
+    port: environment.PORT,
+    host: environment.HOST,
+    dataDir: environment.DATA_DIR,
+    scopeOverrides: { POST: environment.WRITE_SCOPE, GET: environment.READ_SCOPE } satisfies EventsScopeOverrides,
+    allowedOrigins: environment.ALLOWED_ORIGINS,
+    courseClaim: environment.COURSE_CLAIM,
+  }));
+
+export type LocalSettings = z.output<typeof localEnvironmentSchema>;
+
+export function loadLocalSettings(environment: NodeJS.ProcessEnv = process.env): LocalSettings {
+  const parsed = localEnvironmentSchema.safeParse(environment);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid local configuration: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}
