@@ -59,7 +59,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const answer = (result: HttpResult) => writeHttpApiResult(response, cors ? cors.decorate(result, request.headers.origin) : result);
     const preflight = cors?.preflight(request.method, request.headers);
-    if (preflight) return answer(preflight);
+    if (preflight) return writeHttpApiResult(response, preflight);
 
     const rawPath = (request.url ?? '/').split('?', 1)[0]!;
     const pathParameters = matchEventsPath(rawPath);
