@@ -23,11 +23,11 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-async function runTokenCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function runTokenCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await promisify(execFile)(TSX, ['scripts/token.ts', ...args], {
       cwd: REPO_ROOT,
-      env: { ...process.env, DATA_DIR: dataDir },
+      env: { ...process.env, DATA_DIR: dataDir, ...env },
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
@@ -56,6 +56,34 @@ describe('scripts/token.ts', () => {
         authorizer.authorize(`Bearer ${token}`, DEFAULT_EVENTS_SCOPES.POST),
       ]);
       expect([get.ok, post.ok]).toEqual([true, true]);
+    },
+    CLI_TIMEOUT_MS,
+  );
+
+  it(
+    'mints the scopes and course claim the local server is configured with',
+    async () => {
+      // Act
+      const env = { READ_SCOPE: 'events.read', WRITE_SCOPE: 'events.write', COURSE_CLAIM: 'courses' };
+      const { code, stdout } = await runTokenCli(['--sub', 'teacher-9', '--scopes', 'read,write', '--course-ids', '11'], env);
+
+      // Assert
+      expect(code).toBe(0);
+      const claims = decodeJwt(stdout.trimEnd().split('\n').at(-1) ?? '');
+      expect(claims).toMatchObject({ scope: 'events.read events.write', courses: ['11'] });
+      expect(claims).not.toHaveProperty('course_ids');
+    },
+    CLI_TIMEOUT_MS,
+  );
+
+  it(
+    'refuses a scope override no token could match',
+    async () => {
+      const { code, stdout, stderr } = await runTokenCli(['--sub', 'x', '--scopes', 'write'], { WRITE_SCOPE: 'events write' });
+
+      expect(code).toBe(1);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(/WRITE_SCOPE/);
     },
     CLI_TIMEOUT_MS,
   );
