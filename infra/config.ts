@@ -1,0 +1,143 @@
+import * as z from 'zod';
+import { DEFAULT_COURSE_CLAIM } from '#lib/auth/course-claim.ts';
+import { DEFAULT_EVENTS_SCOPES, requiredScopeFor } from '#lib/auth/scopes.ts';
+import { parseAllowedOrigins } from '#lib/cors.ts';
+
+/**
+ * The deployment's configuration: one typed, validated object read once from CDK context
+ * (`-c key=value` or cdk.json), falling back to environment variables. README "Configuration" lists
+ * every key; keep the two in step.
+ */
+
+/** Each setting: its context key, its environment fallback. */
+export const CONFIG_KEYS = {
+  issuer: 'JWT_ISSUER',
+  audience: 'JWT_AUDIENCE',
+  allowedOrigins: 'ALLOWED_ORIGINS',
+  retentionDays: 'RETENTION_DAYS',
+  alarmEmail: 'ALARM_EMAIL',
+  throttleRate: 'THROTTLE_RATE',
+  throttleBurst: 'THROTTLE_BURST',
+  stage: 'DEPLOY_STAGE',
+  readScope: 'READ_SCOPE',
+  writeScope: 'WRITE_SCOPE',
+  courseClaim: 'COURSE_CLAIM',
+  destroyOnDelete: 'DESTROY_ON_DELETE',
+} as const;
+
+export type ConfigKey = keyof typeof CONFIG_KEYS;
+
+/**
+ * Used only when no setting at all is given, so that `npx cdk synth` on a fresh clone shows the stack.
+ * The issuer's domain is reserved (RFC 2606): a stack deployed with it rejects every token.
+ */
+export const EXAMPLE_VALUES = {
+  issuer: 'https://issuer.example.com/',
+  audience: 'quiz-submission-events',
+  allowedOrigins: 'https://canvas.example.com',
+} as const satisfies Partial<Record<ConfigKey, string>>;
+
+export const DEFAULTS = {
+  retentionDays: 0,
+  // About 3,000 students taking a quiz at once, each posting every 15 s.
+  throttleRate: 200,
+  throttleBurst: 400,
+  stage: 'prod',
+  courseClaim: DEFAULT_COURSE_CLAIM,
+} as const;
+
+/** Values from `-c key=value` are strings; values from cdk.json may be JSON numbers or booleans. */
+const text = z.preprocess((value) => (typeof value === 'number' || typeof value === 'boolean' ? String(value) : value), z.string().trim());
+
+const commaList = text.transform((value) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== ''),
+);
+
+const integer = (min: number, max: number) =>
+  text.pipe(z.coerce.number<string>({ error: 'must be a number' }).int('must be a whole number').min(min).max(max));
+
+const flag = text.pipe(z.enum(['true', 'false'], 'must be true or false')).transform((value) => value === 'true');
+
+/** The local server reads the same list with the same rules: never a wildcard, never a path. */
+const origins = text.transform((list, context) => {
+  try {
+    return parseAllowedOrigins(list);
+  } catch (error) {
+    context.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+
+const scope = (method: 'GET' | 'POST') =>
+  text.superRefine((value, context) => {
+    try {
+      requiredScopeFor(method, { [method]: value });
+    } catch (error) {
+      context.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  });
+
+const configSchema = z
+  .object({
+    // API Gateway fetches the issuer's OpenID configuration and keys over HTTPS.
+    issuer: z.url({ protocol: /^https$/, error: 'must be an https URL, the `iss` of the tokens' }),
+    audience: commaList.pipe(z.array(z.string()).min(1, 'must name at least one audience')),
+    allowedOrigins: origins.default([]),
+    retentionDays: integer(0, 36_500).default(DEFAULTS.retentionDays),
+    alarmEmail: text.pipe(z.email()).optional(),
+    throttleRate: text.pipe(z.coerce.number<string>({ error: 'must be a number' }).positive().max(1_000_000)).default(DEFAULTS.throttleRate),
+    throttleBurst: integer(1, 1_000_000).default(DEFAULTS.throttleBurst),
+    // Part of the stack name, so several stages can live in one account.
+    stage: text.pipe(z.string().regex(/^[A-Za-z0-9-]{1,32}$/, 'must be 1-32 letters, digits or hyphens')).default(DEFAULTS.stage),
+    // For an identity provider that cannot mint Canvas's scope strings.
+    readScope: scope('GET').default(DEFAULT_EVENTS_SCOPES.GET),
+    writeScope: scope('POST').default(DEFAULT_EVENTS_SCOPES.POST),
+    courseClaim: text.pipe(z.string().min(1)).default(DEFAULTS.courseClaim),
+    destroyOnDelete: flag.default(false),
+  })
+  .refine((config) => config.throttleBurst >= config.throttleRate, {
+    path: ['throttleBurst'],
+    message: 'must be at least throttleRate, or bursts would be throttled below the steady rate',
+  });
+
+type ParsedConfig = z.output<typeof configSchema>;
+
+export interface DeploymentConfig extends Omit<ParsedConfig, 'readScope' | 'writeScope'> {
+  /** The scope each route requires: Canvas's scope strings unless overridden. */
+  scopes: Readonly<Record<'GET' | 'POST', string>>;
+  /** True when nothing was configured and the example values stand in: not for deployment. */
+  usesExampleValues: boolean;
+}
+
+export class ConfigurationError extends Error {
+  override name = 'ConfigurationError';
+}
+
+/** Reads a context value by key, as `node.tryGetContext` does. */
+export type ContextReader = (key: string) => unknown;
+
+export function loadDeploymentConfig(readContext: ContextReader, environment: NodeJS.ProcessEnv = {}): DeploymentConfig {
+  const raw: Partial<Record<ConfigKey, unknown>> = {};
+  for (const [key, variable] of Object.entries(CONFIG_KEYS) as [ConfigKey, string][]) {
+    const value = readContext(key) ?? environment[variable];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const usesExampleValues = Object.keys(raw).length === 0;
+  const parsed = configSchema.safeParse(usesExampleValues ? { ...EXAMPLE_VALUES } : raw);
+  if (!parsed.success) throw new ConfigurationError(describeIssues(parsed.error, raw));
+  const { readScope, writeScope, ...config } = parsed.data;
+  return { ...config, scopes: { GET: readScope, POST: writeScope }, usesExampleValues };
+}
+
+function describeIssues(error: z.ZodError, raw: Partial<Record<ConfigKey, unknown>>): string {
+  const lines = error.issues.map((issue) => {
+    const key = String(issue.path[0]) as ConfigKey;
+    const missing = raw[key] === undefined;
+    const how = `-c ${key}=… or set ${CONFIG_KEYS[key]}`;
+    return missing ? `  ${key}: required (${how})` : `  ${key}: ${issue.message} (${how})`;
+  });
+  return `Invalid deployment configuration:\n${lines.join('\n')}\nSee README, "Configuration".`;
+}

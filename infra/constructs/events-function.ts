@@ -1,0 +1,99 @@
+import { fileURLToPath } from 'node:url';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { Config } from '#lib/config.ts';
+import { FUNCTION_BUNDLING } from '../bundling.ts';
+
+export const FUNCTION_RUNTIME = Runtime.NODEJS_24_X;
+export const FUNCTION_ARCHITECTURE = Architecture.ARM_64;
+
+/**
+ * The DynamoDB actions each function's code calls, and nothing else.
+ * The writer claims the submission with UpdateItem, reads it back with GetItem when the claim's
+ * condition fails, and stores events with BatchWriteItem (its PutRequests need no PutItem).
+ * The reader reads the submission's current attempt with GetItem and pages with Query.
+ */
+export const TABLE_ACTIONS = {
+  write: ['dynamodb:BatchWriteItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem'],
+  read: ['dynamodb:GetItem', 'dynamodb:Query'],
+} as const;
+
+export type TableAccess = keyof typeof TABLE_ACTIONS;
+
+/** The settings lib/config.ts reads; Lambda itself sets AWS_REGION. */
+type FunctionSettings = Pick<Record<keyof Config, string>, 'TABLE_NAME' | 'RETENTION_DAYS' | 'COURSE_CLAIM'>;
+
+export const SERVICE_NAME = 'quiz-submission-events';
+
+export interface EventsFunctionProps {
+  /** The handler module under functions/. */
+  entry: `functions/${string}.ts`;
+  description: string;
+  memorySize: number;
+  timeout: Duration;
+  table: ITable;
+  access: TableAccess;
+  retentionDays: number;
+  courseClaim: string;
+  logRetention: RetentionDays;
+  logRemovalPolicy: RemovalPolicy;
+}
+
+/**
+ * One of the two handlers as deployed: Node.js 24 on arm64, an ES module bundle with source maps,
+ * its own log group, and a role that may write to that log group and call exactly its table actions.
+ */
+export class EventsFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly logGroup: LogGroup;
+  readonly role: Role;
+
+  constructor(scope: Construct, id: string, props: EventsFunctionProps) {
+    super(scope, id);
+    this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: props.logRemovalPolicy });
+    // An own role instead of the default one, which carries the AWS-managed AWSLambdaBasicExecutionRole:
+    // that policy lets the function create log groups and streams anywhere in the account.
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `${props.description}: its log group and ${props.access} access to the events table`,
+    });
+    this.logGroup.grantWrite(this.role);
+    props.table.grant(this.role, ...TABLE_ACTIONS[props.access]);
+
+    const settings: FunctionSettings = {
+      TABLE_NAME: props.table.tableName,
+      RETENTION_DAYS: String(props.retentionDays),
+      COURSE_CLAIM: props.courseClaim,
+    };
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: fromRoot(props.entry),
+      handler: 'handler',
+      projectRoot: fromRoot('.'),
+      depsLockFilePath: fromRoot('package-lock.json'),
+      description: props.description,
+      runtime: FUNCTION_RUNTIME,
+      architecture: FUNCTION_ARCHITECTURE,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      role: this.role,
+      logGroup: this.logGroup,
+      bundling: FUNCTION_BUNDLING,
+      environment: {
+        ...settings,
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        // The event carries the caller's bearer token and the quiz events: never log it.
+        POWERTOOLS_LOGGER_LOG_EVENT: 'false',
+      },
+    });
+  }
+}
+
+const fromRoot = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
+

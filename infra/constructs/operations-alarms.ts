@@ -1,0 +1,132 @@
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  Alarm,
+  ComparisonOperator,
+  type IMetric,
+  MathExpression,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { type ITable, Operation } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { FilterPattern, type ILogGroup, MetricFilter } from 'aws-cdk-lib/aws-logs';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import { routeKey } from '#lib/routes.ts';
+import { TABLE_ACTIONS } from './events-function.ts';
+
+export interface OperationsAlarmsProps {
+  writer: IFunction;
+  reader: IFunction;
+  api: HttpApi;
+  accessLogs: ILogGroup;
+  table: ITable;
+  /** Subscribed to the alarm topic when set. */
+  alarmEmail?: string | undefined;
+}
+
+const PERIOD = Duration.minutes(5);
+
+/** Thresholds, per 5-minute period unless said otherwise. */
+export const THRESHOLDS = {
+  /** The handlers answer every error themselves, so any Lambda error is a crash, a timeout or a failed start. */
+  functionErrors: 1,
+  /** 500s are bugs and 503s are covered by the writer's 503 rate; a handful is worth a look. */
+  api5xx: 5,
+  /** The SDK and the batch writer retry throttles; alarm when it lasts 3 periods in a row. */
+  throttledRequests: 1,
+  throttledPeriods: 3,
+  dynamoSystemErrors: 1,
+  /** Percent of POSTs answered 503 (storage still busy after retries)… */
+  writer503Percent: 1,
+  /** …counted only once there are this many POSTs in the period, so that one 503 at night is no alarm. */
+  writer503MinimumRequests: 20,
+} as const;
+
+/** Every DynamoDB operation the functions call: the ones whose throttles and errors matter. */
+const TABLE_OPERATIONS = [...new Set(Object.values(TABLE_ACTIONS).flat())].map(
+  (action) => action.replace('dynamodb:', '') as Operation,
+);
+
+/** Alarms on the functions, the API and the table, into one SNS topic (e-mailed when an address is configured). */
+export class OperationsAlarms extends Construct {
+  readonly topic: Topic;
+  readonly alarms: Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: OperationsAlarmsProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    // Not encrypted: notifications carry alarm names, states and metric values, no student data, and
+    // the AWS-managed aws/sns key would not let CloudWatch publish at all.
+    this.topic = new Topic(this, 'Topic', { displayName: `${stack.stackName} alarms`, enforceSSL: true });
+    // enforceSSL replaces the topic's default policy, which is what let CloudWatch publish to it.
+    this.topic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+        },
+      }),
+    );
+    if (props.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
+
+    this.alarm('WriterErrors', 'The writer function failed (crash, timeout or failed start).', props.writer.metricErrors({ period: PERIOD, statistic: 'Sum' }), THRESHOLDS.functionErrors);
+    this.alarm('ReaderErrors', 'The reader function failed (crash, timeout or failed start).', props.reader.metricErrors({ period: PERIOD, statistic: 'Sum' }), THRESHOLDS.functionErrors);
+    this.alarm('Api5xx', 'The API answered 5xx.', props.api.metricServerError({ period: PERIOD, statistic: 'Sum' }), THRESHOLDS.api5xx);
+    this.alarm(
+      'TableThrottles',
+      'DynamoDB throttled the functions\' requests for 3 periods in a row.',
+      props.table.metricThrottledRequestsForOperations({ operations: TABLE_OPERATIONS, period: PERIOD }),
+      THRESHOLDS.throttledRequests,
+      THRESHOLDS.throttledPeriods,
+    );
+    this.alarm(
+      'TableSystemErrors',
+      'DynamoDB answered the functions with internal errors.',
+      props.table.metricSystemErrorsForOperations({ operations: TABLE_OPERATIONS, period: PERIOD }),
+      THRESHOLDS.dynamoSystemErrors,
+    );
+    this.alarm('Writer503Rate', `${THRESHOLDS.writer503Percent}% or more of POSTs answered 503: storage still throttled after retries.`, this.writer503Percent(props.accessLogs), THRESHOLDS.writer503Percent);
+  }
+
+  /** The share of POSTs the gateway answered 503, from its access log. */
+  private writer503Percent(accessLogs: ILogGroup): IMetric {
+    const namespace = `QuizSubmissionEvents/${Stack.of(this).stackName}`;
+    const isPost = FilterPattern.stringValue('$.routeKey', '=', routeKey('POST'));
+    const counter = (id: string, metricName: string, filterPattern: ReturnType<typeof FilterPattern.all>) =>
+      new MetricFilter(this, id, { logGroup: accessLogs, metricNamespace: namespace, metricName, filterPattern, metricValue: '1', defaultValue: 0 })
+        .metric({ period: PERIOD, statistic: 'Sum' });
+    return new MathExpression({
+      expression: `IF(requests >= ${THRESHOLDS.writer503MinimumRequests}, 100 * FILL(busy, 0) / requests, 0)`,
+      usingMetrics: {
+        requests: counter('WriterRequests', 'WriterRequests', FilterPattern.all(isPost)),
+        busy: counter('Writer503s', 'Writer503s', FilterPattern.all(isPost, FilterPattern.stringValue('$.status', '=', '503'))),
+      },
+      label: 'POSTs answered 503 (%)',
+      period: PERIOD,
+    });
+  }
+
+  private alarm(id: string, description: string, metric: IMetric, threshold: number, evaluationPeriods = 1): void {
+    const alarm = new Alarm(this, id, {
+      alarmName: `${Stack.of(this).stackName}-${id}`,
+      alarmDescription: description,
+      metric,
+      threshold,
+      evaluationPeriods,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(new SnsAction(this.topic));
+    alarm.addOkAction(new SnsAction(this.topic));
+    this.alarms.push(alarm);
+  }
+}
+

@@ -1,0 +1,100 @@
+import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { DeploymentConfig } from './config.ts';
+import { EventsApi } from './constructs/events-api.ts';
+import { EventsFunction } from './constructs/events-function.ts';
+import { EventsTable } from './constructs/events-table.ts';
+import { OperationsAlarms } from './constructs/operations-alarms.ts';
+
+export interface EventsStackProps extends StackProps {
+  config: DeploymentConfig;
+}
+
+/**
+ * Sizes, chosen rather than defaulted. Lambda's CPU grows with memory (one vCPU at 1,769 MB).
+ * The writer's worst case is CPU-bound: a 5 MiB body of 1,000 events parsed, validated, canonicalised
+ * and hashed. 1,024 MB gives it ~0.6 vCPU and a quicker cold start for a ~0.5 MB bundle.
+ * The reader waits on one Query of at most 100 small items; 512 MB is plenty of memory for that.
+ * Timeouts: the writer's longest legitimate path is a submission update plus batch writes retried for
+ * up to 4 s (lib/store/batch-write.ts) with a last call of up to 3 s (lib/store/document-client.ts):
+ * about 10 s. The reader makes at most two calls with the same 3 s limit and retries. Lambda bills
+ * the time used, not the timeout, and both stay far below the HTTP API's 30 s integration limit.
+ */
+export const FUNCTION_SIZES = {
+  writer: { memorySize: 1024, timeout: Duration.seconds(10) },
+  reader: { memorySize: 512, timeout: Duration.seconds(10) },
+} as const;
+
+/** Long enough to investigate an incident reported a few weeks later; logs hold no event data. */
+export const LOG_RETENTION = RetentionDays.ONE_MONTH;
+
+export const stackName = (stage: string) => `QuizSubmissionEvents-${stage}`;
+
+/** The whole service: table, the two functions, the HTTP API and the alarms. */
+export class EventsStack extends Stack {
+  constructor(scope: Construct, id: string, { config, ...props }: EventsStackProps) {
+    super(scope, id, {
+      description: config.usesExampleValues
+        ? 'Quiz Submission Events API (EXAMPLE configuration: not for deployment)'
+        : 'Quiz Submission Events API (Canvas LMS compatible)',
+      ...props,
+    });
+    if (config.usesExampleValues) {
+      Annotations.of(this).addWarningV2(
+        'quiz-submission-events:example-configuration',
+        `No configuration given: using example values (issuer ${config.issuer}). ` +
+          'Deploy with -c issuer=… -c audience=… (see README, "Deploy to AWS").',
+      );
+    }
+    const logRemovalPolicy = config.destroyOnDelete ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    const { table } = new EventsTable(this, 'Events', { destroyOnDelete: config.destroyOnDelete });
+    const shared = {
+      table,
+      retentionDays: config.retentionDays,
+      courseClaim: config.courseClaim,
+      logRetention: LOG_RETENTION,
+      logRemovalPolicy,
+    };
+    const writer = new EventsFunction(this, 'Writer', {
+      ...shared,
+      ...FUNCTION_SIZES.writer,
+      entry: 'functions/post-events.ts',
+      description: 'Quiz submission events writer (POST)',
+      access: 'write',
+    });
+    const reader = new EventsFunction(this, 'Reader', {
+      ...shared,
+      ...FUNCTION_SIZES.reader,
+      entry: 'functions/get-events.ts',
+      description: 'Quiz submission events reader (GET)',
+      access: 'read',
+    });
+    const api = new EventsApi(this, 'Api', {
+      writer: writer.function,
+      reader: reader.function,
+      issuer: config.issuer,
+      audience: config.audience,
+      scopes: config.scopes,
+      allowedOrigins: config.allowedOrigins,
+      throttle: { rateLimit: config.throttleRate, burstLimit: config.throttleBurst },
+      logRetention: LOG_RETENTION,
+      logRemovalPolicy,
+    });
+    new OperationsAlarms(this, 'Alarms', {
+      writer: writer.function,
+      reader: reader.function,
+      api: api.api,
+      accessLogs: api.accessLogs,
+      table,
+      alarmEmail: config.alarmEmail,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: api.api.apiEndpoint, description: 'The API base URL' });
+    new CfnOutput(this, 'EventsUrl', {
+      value: api.eventsUrl,
+      description: 'The events resource: replace {course_id}, {quiz_id} and {id}',
+    });
+    new CfnOutput(this, 'TableName', { value: table.tableName, description: 'The events table (retained on stack deletion)' });
+  }
+}

@@ -1,0 +1,158 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_EVENTS_SCOPES } from '#lib/auth/scopes.ts';
+import { ConfigurationError, DEFAULTS, EXAMPLE_VALUES, loadDeploymentConfig } from '../../infra/config.ts';
+import { DEPLOYMENT_CONTEXT, synth } from './synth.ts';
+
+const fromContext = (context: Record<string, unknown>) => (key: string) => context[key];
+const REQUIRED = { issuer: 'https://idp.example.edu/', audience: 'quiz-submission-events' };
+
+describe('deployment configuration', () => {
+  it('reads every key from context, as `cdk deploy -c key=value` passes it', () => {
+    // Act
+    const config = loadDeploymentConfig(fromContext({ ...DEPLOYMENT_CONTEXT, readScope: 'events:read', writeScope: 'events:write', courseClaim: 'courses', destroyOnDelete: 'true' }));
+
+    // Assert
+    expect(config).toEqual({
+      issuer: 'https://idp.example.edu/realms/canvas',
+      audience: ['quiz-submission-events'],
+      allowedOrigins: ['https://canvas.example.edu', 'https://quiz.example.edu'],
+      retentionDays: 400,
+      alarmEmail: 'lms-ops@example.edu',
+      throttleRate: 50,
+      throttleBurst: 120,
+      stage: 'test',
+      scopes: { GET: 'events:read', POST: 'events:write' },
+      courseClaim: 'courses',
+      destroyOnDelete: true,
+      usesExampleValues: false,
+    });
+  });
+
+  it('defaults to Canvas scopes, no retention, no CORS, no e-mail and a retained table', () => {
+    // Act
+    const config = loadDeploymentConfig(fromContext(REQUIRED));
+
+    // Assert
+    expect(config).toMatchObject({
+      audience: ['quiz-submission-events'],
+      allowedOrigins: [],
+      retentionDays: 0,
+      throttleRate: DEFAULTS.throttleRate,
+      throttleBurst: DEFAULTS.throttleBurst,
+      stage: 'prod',
+      scopes: DEFAULT_EVENTS_SCOPES,
+      courseClaim: 'course_ids',
+      destroyOnDelete: false,
+      usesExampleValues: false,
+    });
+    expect(config.alarmEmail).toBeUndefined();
+  });
+
+  it('falls back to environment variables, and context wins over them', () => {
+    // Arrange
+    const environment = { JWT_ISSUER: 'https://env.example.edu/', JWT_AUDIENCE: 'a,b', RETENTION_DAYS: '30', ALLOWED_ORIGINS: 'https://canvas.example.edu' };
+
+    // Act
+    const config = loadDeploymentConfig(fromContext({ retentionDays: '7' }), environment);
+
+    // Assert
+    expect(config).toMatchObject({ issuer: 'https://env.example.edu/', audience: ['a', 'b'], retentionDays: 7, allowedOrigins: ['https://canvas.example.edu'] });
+  });
+
+  it('accepts the JSON numbers and booleans of cdk.json context', () => {
+    // Act
+    const config = loadDeploymentConfig(fromContext({ ...REQUIRED, retentionDays: 90, throttleRate: 10, throttleBurst: 20, destroyOnDelete: false }));
+
+    // Assert
+    expect(config).toMatchObject({ retentionDays: 90, throttleRate: 10, throttleBurst: 20, destroyOnDelete: false });
+  });
+
+  it.each([
+    ['issuer', { audience: 'x' }, /issuer: required \(-c issuer=… or set JWT_ISSUER\)/],
+    ['audience', { issuer: 'https://idp.example.edu/' }, /audience: required \(-c audience=… or set JWT_AUDIENCE\)/],
+  ])('a missing %s fails with a message naming the key', (_key, context, message) => {
+    // Act
+    const load = () => loadDeploymentConfig(fromContext(context));
+
+    // Assert
+    expect(load).toThrow(ConfigurationError);
+    expect(load).toThrow(message);
+  });
+
+  it.each([
+    ['an issuer that is not https', { issuer: 'http://idp.example.edu/' }, /issuer: must be an https URL/],
+    ['an empty audience list', { audience: ' , ' }, /audience: must name at least one audience/],
+    ['a wildcard origin', { allowedOrigins: 'https://canvas.example.edu,*' }, /allowedOrigins: .*no wildcard/],
+    ['an origin with a path', { allowedOrigins: 'https://canvas.example.edu/courses' }, /allowedOrigins: .*no path/],
+    ['a fractional retention', { retentionDays: '1.5' }, /retentionDays: must be a whole number/],
+    ['a negative retention', { retentionDays: '-1' }, /retentionDays:/],
+    ['a burst below the rate', { throttleRate: '100', throttleBurst: '50' }, /throttleBurst: must be at least throttleRate/],
+    ['a stage that cannot name a stack', { stage: 'prod/eu' }, /stage: must be 1-32 letters, digits or hyphens/],
+    ['a scope with a space', { writeScope: 'events write' }, /writeScope: .*without whitespace/],
+    ['an unreadable switch', { destroyOnDelete: 'yes' }, /destroyOnDelete: must be true or false/],
+    ['an address that is not one', { alarmEmail: 'ops' }, /alarmEmail:/],
+  ])('refuses %s', (_case, override, message) => {
+    // Act
+    const load = () => loadDeploymentConfig(fromContext({ ...REQUIRED, ...override }));
+
+    // Assert
+    expect(load).toThrow(message);
+  });
+
+  it('with no setting at all, stands in the marked example values', () => {
+    // Act
+    const config = loadDeploymentConfig(fromContext({}));
+
+    // Assert
+    expect(config).toMatchObject({ issuer: EXAMPLE_VALUES.issuer, audience: [EXAMPLE_VALUES.audience], usesExampleValues: true });
+  });
+});
+
+describe('synthesis', () => {
+  it('without any context works for a first look, and warns that the values are examples', () => {
+    // Act
+    const { stack, template } = synth({});
+
+    // Assert
+    Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('No configuration given: using example values'));
+    expect(template.toJSON().Description).toMatch(/EXAMPLE configuration: not for deployment/);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { JwtConfiguration: { Issuer: EXAMPLE_VALUES.issuer } });
+  });
+
+  it('with a real configuration carries no example warning', () => {
+    // Act
+    const { stack, template } = synth();
+
+    // Assert
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('example values'));
+    expect(template.toJSON().Description).not.toMatch(/EXAMPLE/);
+  });
+
+  it('names the stack after the stage', () => {
+    // Act
+    const { stack } = synth({ ...REQUIRED, stage: 'staging' });
+
+    // Assert
+    expect(stack.stackName).toBe('QuizSubmissionEvents-staging');
+  });
+
+  it('through the cdk.json app, stops on a missing issuer with the message alone and writes no template', () => {
+    // Arrange: the CDK CLI hands context and the output folder to the app in these variables
+    const outdir = mkdtempSync(join(tmpdir(), 'cdk-out-'));
+    const environment = { PATH: process.env.PATH, CDK_CONTEXT_JSON: JSON.stringify({ audience: 'x' }), CDK_OUTDIR: outdir };
+
+    // Act
+    const run = spawnSync('npx', ['tsx', 'infra/app.ts'], { env: environment, encoding: 'utf8' });
+
+    // Assert
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('issuer: required (-c issuer=… or set JWT_ISSUER)');
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(readdirSync(outdir)).toEqual([]);
+  });
+});
