@@ -20,7 +20,7 @@ const token = await mintLocalToken({ dataDir, sub: 'local-user', scopes: ['read'
 const batch = JSON.stringify({
   quiz_submission_events: [{ client_timestamp: '2014-10-08T19:29:58.123Z', event_type: 'page_focused', event_data: null }],
 });
-console.log('Get a token: npm run token -- --sub student-1 --scopes read,write   (see docs/auth.md)');
+console.log('Get a token: npm run token -- --sub student-1 --scopes read,write');
 console.log('Try it (as local-user, token valid for 1h):');
 console.log(
   `curl -i -X POST ${server.url}/api/v1/courses/1/quizzes/1/submissions/1/events -H 'Authorization: Bearer ${token}' -H 'Content-Type: application/json' -d '${batch}'`,
