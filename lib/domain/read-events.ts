@@ -38,14 +38,16 @@ export async function readEvents(store: EventStore, request: ReadEventsRequest, 
   if (attempt === undefined) throw new NotFoundError('no such submission');
 
   const perPage = clampPerPage(request.perPage);
-  // One item more than the page tells whether a next page exists, in the same Query.
-  const events = await store.queryEvents({ ...submission, attempt }, perPage + 1, bookmark?.afterSortKey);
+  // One item more than the page tells whether a next page exists, in the same Query. A Query that
+  // DynamoDB cut at 1 MB makes a shorter page that still links to the next.
+  const { events, cutShort } = await store.queryEvents({ ...submission, attempt }, perPage + 1, bookmark?.afterSortKey);
   if (!bookmark && events.length === 0) throw new NotFoundError('no events for this attempt');
   const page = events.slice(0, perPage);
+  const more = events.length > perPage || (cutShort && page.length > 0);
   return {
     attempt,
     perPage,
     events: page,
-    next: events.length > perPage ? { attempt, afterSortKey: page.at(-1)!.sortKey } : undefined,
+    next: more ? { attempt, afterSortKey: page.at(-1)!.sortKey } : undefined,
   };
 }

@@ -114,10 +114,17 @@ export function createEventStore({
       await withStorageErrors(() => batchWriteAll(client, tableName, items, batchWritePolicy));
     },
 
-    /** One page of an attempt's events in sort-key order, starting after `afterSortKey`. */
-    async queryEvents(ref: AttemptRef, limit: number, afterSortKey?: string): Promise<StoredEvent[]> {
+    /**
+     * Up to `limit` of an attempt's events in sort-key order, starting after `afterSortKey`. DynamoDB
+     * ends a Query at 1 MB of items: `cutShort` says it stopped there, before `limit`, with more to come.
+     */
+    async queryEvents(
+      ref: AttemptRef,
+      limit: number,
+      afterSortKey?: string,
+    ): Promise<{ events: StoredEvent[]; cutShort: boolean }> {
       const pk = attemptPartitionKey(ref);
-      const { Items = [] } = await withStorageErrors(() =>
+      const { Items = [], LastEvaluatedKey } = await withStorageErrors(() =>
         client.send(
           new QueryCommand({
             TableName: tableName,
@@ -130,13 +137,14 @@ export function createEventStore({
           }),
         ),
       );
-      return Items.map((item) => ({
+      const events = Items.map((item) => ({
         sortKey: item[SORT_KEY] as string,
         eventType: item[EventAttribute.eventType] as string,
         eventDataJson: item[EventAttribute.eventData] as string,
         clientTimestamp: item[EventAttribute.clientTimestamp] as string | undefined,
         receivedAt: item[EventAttribute.receivedAt] as string,
       }));
+      return { events, cutShort: LastEvaluatedKey !== undefined && events.length < limit };
     },
   };
 }

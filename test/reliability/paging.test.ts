@@ -1,0 +1,73 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validBatch } from '../support/arbitraries.ts';
+import { handlersOver, type ReturnedEvent } from '../support/handlers.ts';
+import { type ClientEvent, submission } from '../support/http-events.ts';
+import { reconcile } from '../support/quiz-client.ts';
+import { startTestStore, type TestStore } from '../support/test-store.ts';
+
+/** Lambda refuses to return a larger answer; API Gateway then answers 5xx. */
+const LAMBDA_MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
+
+let db: TestStore;
+let api: ReturnType<typeof handlersOver>;
+let n = 0;
+const fresh = () => submission(`paging-${++n}`);
+
+beforeAll(async () => {
+  db = await startTestStore();
+  api = handlersOver(db.store);
+});
+afterAll(() => db.close());
+
+/** Walks every page at one page size, checking each answer on the way. */
+async function walk(path: ReturnType<typeof fresh>, perPage: number): Promise<ReturnedEvent[]> {
+  const { pages } = await api.walk(path, `per_page=${perPage}`);
+  const size = Math.min(100, Math.max(1, perPage));
+  for (const page of pages) expect(page.length).toBeLessThanOrEqual(size);
+  return pages.flat();
+}
+
+describe('walking all pages', () => {
+  it('returns exactly what was stored, in created_at order, the same at every page size', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(validBatch({ maxLength: 25 }), { minLength: 1, maxLength: 3 }),
+        fc.integer({ min: -5, max: 130 }),
+        fc.integer({ min: 1, max: 100 }),
+        async (batches, perPage, otherPerPage) => {
+          // Arrange: each batch posted, then all resent, as a client does after a lost answer.
+          const path = fresh();
+          for (const batch of [...batches, ...batches]) expect((await api.post(path, batch)).status).toBe(204);
+          // Act
+          const walked = await walk(path, perPage);
+          // Assert
+          expect(reconcile(batches.flat(), walked)).toMatchObject({ lost: 0, duplicated: 0, unexpected: 0 });
+          expect(new Set(walked.map((event) => event.id)).size).toBe(walked.length);
+          const times = walked.map((event) => event.created_at);
+          expect(times).toEqual([...times].sort());
+          expect(await walk(path, otherPerPage)).toEqual(walked);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it('returns every event when DynamoDB cuts a Query at 1 MB, in answers Lambda can return', async () => {
+    // Arrange: 12 events of 200 KB; DynamoDB returns about five of them per Query.
+    const path = fresh();
+    const large: ClientEvent[] = Array.from({ length: 12 }, (_, i) => ({
+      client_timestamp: new Date(Date.parse('2014-10-08T19:00:00Z') + i * 1000).toISOString(),
+      event_type: 'question_answered',
+      event_data: { answer: `${i}`.padEnd(200_000, '.') },
+    }));
+    for (let i = 0; i < large.length; i += 6) expect((await api.post(path, large.slice(i, i + 6))).status).toBe(204);
+    for (const perPage of [100, 7]) {
+      // Act
+      const { pages } = await api.walk(path, `per_page=${perPage}`);
+      // Assert
+      expect(reconcile(large, pages.flat())).toMatchObject({ lost: 0, duplicated: 0, unexpected: 0 });
+      for (const page of pages) expect(Buffer.byteLength(JSON.stringify(page))).toBeLessThan(LAMBDA_MAX_RESPONSE_BYTES);
+    }
+  });
+});
