@@ -1,30 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultBatchWritePolicy } from '#lib/store/batch-write.ts';
+import { leaveUnprocessed } from '../support/fault-injection.ts';
 import { handlersOver } from '../support/handlers.ts';
 import { distinctEvents, submission } from '../support/http-events.ts';
 import { startTestStore, type TestStore } from '../support/test-store.ts';
-
-/**
- * Leaves some of each BatchWriteItem's items unprocessed (without writing them), as DynamoDB does
- * under throttling, for the first `times` calls.
- */
-function leaveUnprocessed(db: TestStore, { times, keep }: { times: number; keep: number }) {
-  let calls = 0;
-  db.client.middlewareStack.add(
-    (next) => async (args) => {
-      if (!(args.input as { RequestItems?: unknown }).RequestItems || calls++ >= times) return next(args);
-      const input = args.input as { RequestItems: Record<string, unknown[]> };
-      const [table, requests] = Object.entries(input.RequestItems)[0]!;
-      const written = requests.slice(0, keep);
-      const unprocessed = requests.slice(keep);
-      const output = written.length
-        ? await next({ ...args, input: { RequestItems: { [table]: written } } })
-        : { output: { $metadata: {} }, response: {} };
-      return { ...output, output: { ...(output.output as object), UnprocessedItems: unprocessed.length ? { [table]: unprocessed } : {} } } as never;
-    },
-    { step: 'initialize', name: 'leaveUnprocessed', priority: 'low' },
-  );
-}
 
 describe('UnprocessedItems', () => {
   let db: TestStore;
@@ -37,7 +16,7 @@ describe('UnprocessedItems', () => {
   afterAll(() => db.close());
 
   it('retries what DynamoDB left unprocessed, with exponential backoff, until all is stored', async () => {
-    leaveUnprocessed(db, { times: 3, keep: 5 });
+    leaveUnprocessed(db.client, { times: 3, keep: 5 });
     const api = handlersOver(db.store);
     const path = submission('partial');
     expect((await api.post(path, distinctEvents(25))).status).toBe(204);
@@ -52,7 +31,7 @@ describe('a store that keeps throttling', () => {
   it('answers 503 with Retry-After once the retries are spent, and a later resend stores every event once', async () => {
     const db = await startTestStore({ batchWritePolicy: { ...defaultBatchWritePolicy, maxRetries: 3, sleep: async () => {} } });
     try {
-      leaveUnprocessed(db, { times: 4, keep: 0 });
+      leaveUnprocessed(db.client, { times: 4, keep: 0 });
       const api = handlersOver(db.store);
       const path = submission('throttled');
       const batch = distinctEvents(10);
