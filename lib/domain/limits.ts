@@ -6,6 +6,8 @@ export const MAX_EVENT_TYPE_LENGTH = 255;
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 export const MAX_ATTEMPT = 2_147_483_647;
 export const MAX_PATH_ID_LENGTH = 128;
+/** Far beyond any real precision (nanoseconds with an offset take 35), and it keeps an item under DynamoDB's 400 KB. */
+export const MAX_CLIENT_TIMESTAMP_LENGTH = 64;
 
 export const DEFAULT_PER_PAGE = 10;
 export const MAX_PER_PAGE = 100;

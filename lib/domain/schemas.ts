@@ -3,6 +3,7 @@ import { jsonDepth } from './canonical-json.ts';
 import { parseClientTimestamp } from './event-time.ts';
 import {
   MAX_ATTEMPT,
+  MAX_CLIENT_TIMESTAMP_LENGTH,
   MAX_EVENT_DATA_BYTES,
   MAX_EVENT_DATA_DEPTH,
   MAX_EVENT_TYPE_LENGTH,
@@ -38,6 +39,7 @@ export const attemptSchema = z.union(
 
 const clientTimestamp = z
   .string('must be an ISO-8601 time with a zone')
+  .max(MAX_CLIENT_TIMESTAMP_LENGTH, `must be at most ${MAX_CLIENT_TIMESTAMP_LENGTH} characters`)
   .transform((text, ctx) => {
     const epochMs = parseClientTimestamp(text);
     if (epochMs === undefined) {
