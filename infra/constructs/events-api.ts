@@ -24,7 +24,7 @@ export interface EventsApiProps {
 }
 
 /**
- * One JSON object per request. `status` and `routeKey` feed the writer's 503 rate; nothing here
+ * One JSON object per request. `httpMethod` and `status` feed the writer's 503 rate; nothing here
  * carries a token or a request body.
  */
 export const ACCESS_LOG_FIELDS = {
@@ -41,6 +41,7 @@ export const ACCESS_LOG_FIELDS = {
   responseLatency: '$context.responseLatency',
   integrationLatency: '$context.integrationLatency',
   integrationStatus: '$context.integrationStatus',
+  error: '$context.error.message',
   integrationError: '$context.integrationErrorMessage',
   authorizerError: '$context.authorizer.error',
   lambdaRequestId: '$context.integration.requestId',

@@ -15,7 +15,7 @@ import { FilterPattern, type ILogGroup, MetricFilter } from 'aws-cdk-lib/aws-log
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { routeKey } from '#lib/routes.ts';
+import type { EventsMethod } from '#lib/routes.ts';
 import { TABLE_ACTIONS } from './events-function.ts';
 
 export interface OperationsAlarmsProps {
@@ -29,6 +29,7 @@ export interface OperationsAlarmsProps {
 }
 
 const PERIOD = Duration.minutes(5);
+const WRITER_METHOD: EventsMethod = 'POST';
 
 /** Thresholds, per 5-minute period unless said otherwise. */
 export const THRESHOLDS = {
@@ -99,7 +100,9 @@ export class OperationsAlarms extends Construct {
   /** The share of POSTs the gateway answered 503, from its access log. */
   private writer503Percent(accessLogs: ILogGroup): IMetric {
     const namespace = `QuizSubmissionEvents/${Stack.of(this).stackName}`;
-    const isPost = FilterPattern.stringValue('$.routeKey', '=', routeKey('POST'));
+    // The writer's route is the API's only POST route. (Matching on the method keeps the pattern free of
+    // the route key's braces.)
+    const isPost = FilterPattern.stringValue('$.httpMethod', '=', WRITER_METHOD);
     const counter = (id: string, metricName: string, filterPattern: ReturnType<typeof FilterPattern.all>) =>
       new MetricFilter(this, id, { logGroup: accessLogs, metricNamespace: namespace, metricName, filterPattern, metricValue: '1', defaultValue: 0 })
         .metric({ period: PERIOD, statistic: 'Sum' });

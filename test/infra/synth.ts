@@ -38,12 +38,12 @@ export function synth(context: Record<string, unknown> = DEPLOYMENT_CONTEXT, { b
   return { app, stack, config, template: Template.fromStack(stack) };
 }
 
-type Resources = Record<string, { Type: string; Properties: Record<string, any>; [key: string]: any }>;
+type Resources = Record<string, { Type: string; Properties: Record<string, any>; Metadata?: Record<string, any>; [key: string]: any }>;
 
 /** The one resource of a type whose logical id starts with a prefix (ids are construct paths plus a hash). */
 export function resource(template: Template, type: string, idPrefix: string) {
   const matches = Object.entries(template.findResources(type) as Resources).filter(([id]) => id.startsWith(idPrefix));
   if (matches.length !== 1) throw new Error(`expected one ${type} named ${idPrefix}…, found ${matches.map(([id]) => id).join(', ') || 'none'}`);
   const [id, definition] = matches[0]!;
-  return { id, ...definition };
+  return { id, ...definition, Metadata: definition.Metadata ?? {} };
 }
