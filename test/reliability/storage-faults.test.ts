@@ -5,7 +5,7 @@ import { type Fault, type FaultPlan, injectFaults } from '../support/fault-injec
 import { handlersOver } from '../support/handlers.ts';
 import { submission, type SubmissionPath } from '../support/http-events.ts';
 import { readThrough, sendThrough } from '../support/in-process-client.ts';
-import { type PostOutcome, QuizClient, reconcile, seededRandom } from '../support/quiz-client.ts';
+import { type PostOutcome, QuizClient, reconcile, type Reconciliation, seededRandom, sumReconciliations } from '../support/quiz-client.ts';
 import { startTestStore, type TestStore } from '../support/test-store.ts';
 
 /**
@@ -20,6 +20,7 @@ const CLIENT_CLOCK = Date.parse('2014-10-08T19:00:00.000Z');
 
 let n = 0;
 const fresh = (): SubmissionPath => submission(`faults-${++n}`);
+const tally = { runs: 0, posts: 0, faults: 0, answered503: 0, answered500: 0, results: [] as Reconciliation[] };
 
 interface Run {
   client: QuizClient;
@@ -54,6 +55,11 @@ async function resendUntilStored(db: TestStore, plan: FaultPlan, { events = EVEN
     const storedAfterFirst = await faults.suspended(() => countStored(api, path));
     // The plan goes on through the resends, until it runs dry.
     await client.drain(30);
+    tally.runs++;
+    tally.posts += client.outcomes.length;
+    tally.faults += faults.total;
+    tally.answered503 += client.outcomes.filter((outcome) => outcome.status === 503).length;
+    tally.answered500 += client.outcomes.filter((outcome) => outcome.status === 500).length;
     return { client, path, first, storedAfterFirst };
   } finally {
     faults.stop();
@@ -68,6 +74,7 @@ async function countStored(api: ReturnType<typeof handlersOver>, path: Submissio
 async function expectStoredExactlyOnce(db: TestStore, client: QuizClient, path: SubmissionPath) {
   expect(client.pending).toEqual([]);
   const stored = await readThrough(handlersOver(db.store), path);
+  tally.results.push(reconcile(client.generated, stored));
   expect(reconcile(client.generated, stored)).toEqual({ sent: client.generated.length, stored: client.generated.length, lost: 0, duplicated: 0, unexpected: 0 });
 }
 
@@ -87,7 +94,15 @@ let db: TestStore;
 beforeAll(async () => {
   db = await startTestStore({ batchWritePolicy: noWait });
 });
-afterAll(() => db.close());
+afterAll(async () => {
+  const totals = sumReconciliations(tally.results);
+  console.log(
+    `[reliability] storage faults: ${tally.runs} clients, ${tally.posts} POSTs, ${tally.faults} faults injected ` +
+      `(${tally.answered503} answered 503, ${tally.answered500} answered 500 by a crashed process); ` +
+      `events sent ${totals.sent}, stored ${totals.stored}, lost ${totals.lost}, duplicated ${totals.duplicated}`,
+  );
+  await db.close();
+});
 
 describe('one fault during a 100-event POST (the second of four batch writes)', () => {
   it.each<[string, Fault]>([
