@@ -44,8 +44,9 @@ export function formatTable(results: Results): string {
     m.ratio === null ? '—' : `${m.ratio.toFixed(2)}×`,
     m.goal === null ? '—' : m.goalKind === 'absolute' ? `≤ ${m.goal} ${m.unit}` : `≤ ${m.goal}×`,
     m.met === null ? '—' : m.met ? 'yes' : 'NO',
+    m.note ?? '',
   ]);
-  const header = ['metric', 'ours', 'baseline', 'ratio', 'goal', 'met'];
+  const header = ['metric', 'ours', 'baseline', 'ratio', 'goal', 'met', 'note'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
   return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');

@@ -24,7 +24,7 @@ export interface WarmScenario {
 const path = submission('bench');
 
 const postScenario = (count: number): WarmScenario => ({
-  name: `warm POST ${count} events`,
+  name: `warm POST ${count} event${count === 1 ? '' : 's'}`,
   event: httpEvent('POST', path, { body: batchBody(distinctEvents(count)) }),
   answers: {
     UpdateItem: JSON.stringify({ Attributes: { owner: { S: 'student-1' }, currentAttempt: { N: '1' } } }),
