@@ -10,8 +10,11 @@ export interface DocumentClientOptions {
 export function createDocumentClient({ region, endpoint }: DocumentClientOptions): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
     region,
-    // Fail a hung call early enough to retry it inside the Lambda's time budget.
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 },
+    // Fail a hung call early enough to retry it, and answer 503, well inside the writer's 10 s Lambda
+    // timeout: 3 attempts of at most 2 s. Without throwOnRequestTimeout the SDK only logs a warning
+    // when requestTimeout passes, and waits on.
+    maxAttempts: 3,
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000, throwOnRequestTimeout: true },
     ...(endpoint && { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
   });
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
