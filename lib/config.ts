@@ -1,16 +1,17 @@
-import * as z from 'zod';
+// zod/mini, as lib/domain/schemas.ts: this module is in both functions' cold start.
+import * as z from 'zod/mini';
 import { DEFAULT_COURSE_CLAIM } from '#lib/auth/course-claim.ts';
 
 /** The functions' configuration, read from the environment once at start-up. */
 const environmentSchema = z.object({
-  TABLE_NAME: z.string().min(1),
+  TABLE_NAME: z.string('is required').check(z.minLength(1, 'must not be empty')),
   /** Only for the local server and tests: the embedded store's URL. */
-  DYNAMODB_ENDPOINT: z.url().optional(),
-  AWS_REGION: z.string().min(1).default('us-east-1'),
+  DYNAMODB_ENDPOINT: z.optional(z.url('must be a URL')),
+  AWS_REGION: z._default(z.string().check(z.minLength(1, 'must not be empty')), 'us-east-1'),
   /** Days to keep events (DynamoDB TTL); 0 keeps them forever. */
-  RETENTION_DAYS: z.coerce.number().int().min(0).default(0),
+  RETENTION_DAYS: z._default(z.coerce.number('must be a number').check(z.refine(Number.isInteger, 'must be a whole number'), z.minimum(0, 'must be 0 or more')), 0),
   /** The token claim listing the courses a reader may read; absent from a token means every course. */
-  COURSE_CLAIM: z.string().min(1).default(DEFAULT_COURSE_CLAIM),
+  COURSE_CLAIM: z._default(z.string().check(z.minLength(1, 'must not be empty')), DEFAULT_COURSE_CLAIM),
 });
 
 export type Config = z.output<typeof environmentSchema>;

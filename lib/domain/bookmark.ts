@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { EVENT_SORT_KEY_PATTERN } from '#lib/store/table.ts';
 import { BadRequestError } from './errors.ts';
 import { MAX_ATTEMPT } from './limits.ts';
@@ -15,7 +15,7 @@ export interface Bookmark {
 
 const PREFIX = 'bookmark:';
 
-const bookmarkSchema = z.tuple([z.int().min(1).max(MAX_ATTEMPT), z.string().regex(EVENT_SORT_KEY_PATTERN)]);
+const bookmarkSchema = z.tuple([z.int().check(z.minimum(1), z.maximum(MAX_ATTEMPT)), z.string().check(z.regex(EVENT_SORT_KEY_PATTERN))]);
 
 export const encodeBookmark = ({ attempt, afterSortKey }: Bookmark): string =>
   PREFIX + Buffer.from(JSON.stringify([attempt, afterSortKey])).toString('base64url');

@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { BadRequestError } from '#lib/domain/errors.ts';
 
 /** ['quiz_submission_events', 3, 'event_type'] → 'quiz_submission_events[3].event_type' */
@@ -9,7 +9,7 @@ const fieldName = (path: readonly PropertyKey[]): string =>
   );
 
 /** Validates one input with its schema; the first problem becomes a 400 naming the field. */
-export function parseInput<Schema extends z.ZodType>(schema: Schema, input: unknown, what: string): z.output<Schema> {
+export function parseInput<Schema extends z.ZodMiniType>(schema: Schema, input: unknown, what: string): z.output<Schema> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   const [issue] = parsed.error.issues;
