@@ -37,7 +37,8 @@ const only = values.only?.split(',') as Part[] | undefined;
 for (const part of only ?? []) if (!(part in PARTS)) throw new Error(`unknown part ${part}; known: ${Object.keys(PARTS).join(', ')}`);
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const outDir = quick ? `${here}out/` : here;
+// Only a full run of every part replaces the committed results.
+const outDir = quick || only ? `${here}out/` : here;
 await mkdir(outDir, { recursive: true });
 
 const sh = (command: string, args: string[]) => {
