@@ -2,7 +2,7 @@
 // attached to every instance and without the classic API's cycle-tracking memoizer. In the bundled
 // functions it cut ~70 KB and ~14 ms of cold start (bench/, docs/performance.md).
 import * as z from 'zod/mini';
-import { jsonDepth } from './canonical-json.ts';
+import { jsonDepth, jsonText } from './json-text.ts';
 import { parseClientTimestamp } from './event-time.ts';
 import {
   MAX_ATTEMPT,
@@ -63,7 +63,7 @@ const eventData = z.pipe(
     if (jsonDepth(data, MAX_EVENT_DATA_DEPTH) > MAX_EVENT_DATA_DEPTH) {
       return fail(ctx, `must not nest deeper than ${MAX_EVENT_DATA_DEPTH} levels`);
     }
-    const json = JSON.stringify(data);
+    const json = jsonText(data);
     if (Buffer.byteLength(json) > MAX_EVENT_DATA_BYTES) return fail(ctx, `must be at most ${MAX_EVENT_DATA_BYTES} bytes as JSON`);
     return { value: data, json };
   }),

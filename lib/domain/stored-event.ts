@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import { eventSortKey } from '#lib/store/table.ts';
-import { canonicalJson } from './canonical-json.ts';
+import { canonicalJson } from './json-text.ts';
 import { eventTimeMs, toIsoMillis } from './event-time.ts';
 import type { SubmittedEvent } from './schemas.ts';
 

@@ -1,4 +1,5 @@
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '#lib/domain/errors.ts';
+import { parseJson } from '#lib/domain/json-text.ts';
 import { MAX_BODY_BYTES } from '#lib/domain/limits.ts';
 import type { HttpEvent } from './types.ts';
 
@@ -28,7 +29,7 @@ export function readJsonBody(event: HttpEvent): unknown {
   }
   if (text.trim() === '') throw new BadRequestError('quiz_submission_events is missing', 'quiz_submission_events');
   try {
-    return JSON.parse(text);
+    return parseJson(text);
   } catch {
     throw new BadRequestError('the body is not valid JSON');
   }

@@ -80,6 +80,17 @@ describe('GET events', () => {
     expect(raw).toContain('{"__proto__":"not a prototype","constructor":1}');
   });
 
+  it('returns numbers a double cannot hold exactly as they were written', async () => {
+    const path = fresh();
+    const eventData = '{"big":12345678901234567890,"huge":1e400,"precise":1234567.89012345678,"list":[-98765432109876543210.5,1]}';
+    const body = `{"quiz_submission_events":[{"client_timestamp":"2014-10-08T19:29:58Z","event_type":"t","event_data":${eventData}}]}`;
+    expect((await harness.api.postRaw(path, { body })).status).toBe(204);
+    expect((await harness.api.postRaw(path, { body })).status).toBe(204);
+    const raw = (await harness.api.get(path)).body;
+    expect(raw).toContain(`"event_data":${eventData}`);
+    expect(raw.match(/"event_type"/g)).toHaveLength(1);
+  });
+
   it('orders by created_at, whatever order the batches came in', async () => {
     const path = fresh();
     const events = distinctEvents(20);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '#lib/domain/canonical-json.ts';
+import { canonicalJson, parseJson } from '#lib/domain/json-text.ts';
 import { submittedEventSchema } from '#lib/domain/schemas.ts';
 import { eventId, toStoredEvents } from '#lib/domain/stored-event.ts';
 import { EVENT_SORT_KEY_PATTERN } from '#lib/store/table.ts';
@@ -10,6 +10,10 @@ const submitted = (event: Record<string, unknown>) => submittedEventSchema.parse
 describe('canonical JSON', () => {
   it('sorts keys at every depth and keeps arrays in order', () => {
     expect(canonicalJson({ b: [{ d: 1, c: 2 }, 3], a: null })).toBe('{"a":null,"b":[{"c":2,"d":1},3]}');
+  });
+
+  it('writes numbers kept as text exactly as they came', () => {
+    expect(canonicalJson(parseJson('{"b":12345678901234567890,"a":1e400}'))).toBe('{"a":1e400,"b":12345678901234567890}');
   });
 
   it('keeps a "__proto__" key as data', () => {
