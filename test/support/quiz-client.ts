@@ -4,7 +4,7 @@
  * handlers, HTTP to a local server, a child process), and free of the function modules, so that a test
  * of the local server or a script may use it.
  */
-import { canonicalJson } from '#lib/domain/canonical-json.ts';
+import { canonicalJson } from '#lib/domain/json-text.ts';
 import type { ReturnedEvent } from './api-shapes.ts';
 import type { ClientEvent } from './http-events.ts';
 
