@@ -17,7 +17,7 @@ export const createGetEventsHandler = (store: EventStore, courseClaim: string) =
     const links = {
       perPage: page.perPage,
       current: request.page,
-      next: page.next && encodeBookmark(page.next),
+      next: page.next && encodeBookmark(request.submission, page.next),
     };
     return jsonResponse(200, eventsBody(page.attempt, page.events), { link: linkHeader(event, links) });
   });

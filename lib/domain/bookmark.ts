@@ -1,12 +1,14 @@
+import { hash } from 'node:crypto';
 import * as z from 'zod/mini';
-import { EVENT_SORT_KEY_PATTERN } from '#lib/store/table.ts';
+import { EVENT_SORT_KEY_PATTERN, type SubmissionRef, submissionPartitionKey } from '#lib/store/table.ts';
 import { BadRequestError } from './errors.ts';
 import { MAX_ATTEMPT } from './limits.ts';
 
 /**
- * A continuation page is `bookmark:` + base64url(JSON [attempt, last sort key seen]). It holds a
- * position inside one attempt only; the submission always comes from the path, so no bookmark can
- * lead into another submission.
+ * A continuation page is `bookmark:` + base64url(JSON [attempt, last sort key seen, seal]). It holds a
+ * position inside one attempt only, and the submission always comes from the path, so no bookmark can
+ * lead into another submission. The seal, a digest of the submission and the position, makes a bookmark
+ * taken from another submission, or altered by hand, a 400 rather than a silent jump.
  */
 export interface Bookmark {
   attempt: number;
@@ -15,13 +17,21 @@ export interface Bookmark {
 
 const PREFIX = 'bookmark:';
 
-const bookmarkSchema = z.tuple([z.int().check(z.minimum(1), z.maximum(MAX_ATTEMPT)), z.string().check(z.regex(EVENT_SORT_KEY_PATTERN))]);
+const bookmarkSchema = z.tuple([
+  z.int().check(z.minimum(1), z.maximum(MAX_ATTEMPT)),
+  z.string().check(z.regex(EVENT_SORT_KEY_PATTERN)),
+  z.string(),
+]);
 
-export const encodeBookmark = ({ attempt, afterSortKey }: Bookmark): string =>
-  PREFIX + Buffer.from(JSON.stringify([attempt, afterSortKey])).toString('base64url');
+const seal = (submission: SubmissionRef, { attempt, afterSortKey }: Bookmark): string =>
+  hash('sha256', `${submissionPartitionKey(submission)}#${attempt}#${afterSortKey}`, 'base64url').slice(0, 16);
 
-export function decodeBookmark(page: string): Bookmark {
-  const invalid = new BadRequestError('page is not a bookmark this API issued', 'page');
+export const encodeBookmark = (submission: SubmissionRef, bookmark: Bookmark): string =>
+  PREFIX +
+  Buffer.from(JSON.stringify([bookmark.attempt, bookmark.afterSortKey, seal(submission, bookmark)])).toString('base64url');
+
+export function decodeBookmark(submission: SubmissionRef, page: string): Bookmark {
+  const invalid = new BadRequestError('page is not a bookmark this API issued for this submission', 'page');
   let decoded: unknown;
   try {
     decoded = JSON.parse(Buffer.from(page.slice(PREFIX.length), 'base64url').toString('utf8'));
@@ -32,7 +42,7 @@ export function decodeBookmark(page: string): Bookmark {
   if (!parsed.success) throw invalid;
   const [attempt, afterSortKey] = parsed.data;
   const bookmark = { attempt, afterSortKey };
-  // base64url decoding forgives stray characters; only the exact text we issued is accepted.
-  if (encodeBookmark(bookmark) !== page) throw invalid;
+  // Only the exact text issued for this submission is accepted (base64url decoding forgives stray characters).
+  if (encodeBookmark(submission, bookmark) !== page) throw invalid;
   return bookmark;
 }

@@ -24,7 +24,7 @@ export function parseReadRequest(event: HttpEvent): ReadEventsRequest & { page: 
     submission,
     attempt: query.attempt,
     perPage: query.per_page,
-    bookmark: query.page === undefined ? undefined : decodeBookmark(query.page),
+    bookmark: query.page === undefined ? undefined : decodeBookmark(submission, query.page),
     page: query.page ?? '1',
   };
 }
