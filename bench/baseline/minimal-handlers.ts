@@ -67,7 +67,8 @@ export function minimalGetHandler(client: DynamoDBDocumentClient, tableName: str
     const attempt = Number(query.attempt ?? 1);
     const perPage = Math.min(100, Math.max(1, Number(query.per_page ?? 10)));
     if (!Number.isInteger(attempt) || Number.isNaN(perPage)) return badRequest;
-    const pk = `course#${path.course_id}#quiz#${path.quiz_id}#submission#${path.id}#attempt#${attempt}`;
+    const submissionPk = `course#${path.course_id}#quiz#${path.quiz_id}#submission#${path.id}`;
+    const pk = `${submissionPk}#attempt#${attempt}`;
     const { Items = [] } = await client.send(
       new QueryCommand({
         TableName: tableName,
@@ -87,7 +88,9 @@ export function minimalGetHandler(client: DynamoDBDocumentClient, tableName: str
         `"client_timestamp":${JSON.stringify(item.clientTimestamp ?? null)},"received_at":"${item.receivedAt}","attempt":${attempt}}`,
     );
     const base = `https://${event.requestContext.domainName}${event.rawPath}?attempt=${attempt}&`;
-    const next = Items.length > perPage && Buffer.from(JSON.stringify([attempt, page.at(-1)!.sk])).toString('base64url');
+    const last = page.at(-1)!.sk;
+    const seal = digest(`${submissionPk}#${attempt}#${last}`, 16);
+    const next = Items.length > perPage && Buffer.from(JSON.stringify([attempt, last, seal])).toString('base64url');
     const link =
       `<${base}page=1&per_page=${perPage}>; rel="current",` +
       (next ? `<${base}page=bookmark:${next}&per_page=${perPage}>; rel="next",` : '') +
