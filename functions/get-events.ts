@@ -1,4 +1,5 @@
 import { encodeBookmark } from '#lib/domain/bookmark.ts';
+import { STORAGE_BUDGET_MS } from '#lib/domain/limits.ts';
 import { readEvents } from '#lib/domain/read-events.ts';
 import { callerOf } from '#lib/http/caller.ts';
 import { eventsBody } from '#lib/http/events-body.ts';
@@ -13,7 +14,7 @@ import type { EventStore } from '#lib/store/event-store.ts';
 export const createGetEventsHandler = (store: EventStore, courseClaim: string) =>
   httpHandler(async (event) => {
     const request = parseReadRequest(event);
-    const page = await readEvents(store, request, callerOf(event, courseClaim));
+    const page = await readEvents(store, request, callerOf(event, courseClaim), AbortSignal.timeout(STORAGE_BUDGET_MS));
     const links = {
       perPage: page.perPage,
       current: request.page,

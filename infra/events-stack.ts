@@ -1,6 +1,7 @@
 import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { FUNCTION_TIMEOUT_SECONDS } from '#lib/domain/limits.ts';
 import type { DeploymentConfig } from './config.ts';
 import { EventsApi } from './constructs/events-api.ts';
 import { EventsFunction } from './constructs/events-function.ts';
@@ -19,14 +20,13 @@ export interface EventsStackProps extends StackProps {
  * (~0.29 vCPU) that worst case stays under a second with memory to spare, and a typical batch costs
  * half what it would at 1,024 MB. The reader serves one Query of at most 100 items per page; it gets
  * the same 512 MB for a teacher-facing cold start, which is CPU-bound module loading.
- * Timeouts: the writer's longest legitimate path is a submission update plus batch writes retried for
- * up to 4 s (lib/store/batch-write.ts) with a last call of up to 3 s (lib/store/document-client.ts):
- * about 10 s. The reader makes at most two calls with the same 3 s limit and retries. Lambda bills
- * the time used, not the timeout, and both stay far below the HTTP API's 30 s integration limit.
+ * Timeouts: every storage call of a request shares one budget (STORAGE_BUDGET_MS, 8 s; lib/domain/limits.ts):
+ * past it the functions answer 503 themselves, before the Lambda timeout. Lambda bills the time used,
+ * not the timeout, and both stay far below the HTTP API's 30 s integration limit.
  */
 export const FUNCTION_SIZES = {
-  writer: { memorySize: 512, timeout: Duration.seconds(10) },
-  reader: { memorySize: 512, timeout: Duration.seconds(10) },
+  writer: { memorySize: 512, timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS) },
+  reader: { memorySize: 512, timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS) },
 } as const;
 
 /** Long enough to investigate an incident reported a few weeks later; logs hold no event data. */

@@ -12,5 +12,10 @@ export const MAX_CLIENT_TIMESTAMP_LENGTH = 64;
 export const DEFAULT_PER_PAGE = 10;
 export const MAX_PER_PAGE = 100;
 
+/** The functions' Lambda timeout; the stack sets it from here. */
+export const FUNCTION_TIMEOUT_SECONDS = 10;
+/** Every storage call of one request ends by then (503), leaving time to answer before the Lambda timeout. */
+export const STORAGE_BUDGET_MS = 8_000;
+
 /** A client clock further ahead than this is not trusted for `created_at`. */
 export const MAX_CLIENT_CLOCK_LEAD_MS = 5 * 60 * 1000;

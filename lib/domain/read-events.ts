@@ -25,7 +25,12 @@ export interface EventsPage {
 /** Like Canvas: out-of-range page sizes are clamped rather than refused. */
 export const clampPerPage = (perPage = DEFAULT_PER_PAGE): number => Math.min(MAX_PER_PAGE, Math.max(1, perPage));
 
-export async function readEvents(store: EventStore, request: ReadEventsRequest, caller: Caller): Promise<EventsPage> {
+export async function readEvents(
+  store: EventStore,
+  request: ReadEventsRequest,
+  caller: Caller,
+  signal?: AbortSignal,
+): Promise<EventsPage> {
   const { submission, bookmark } = request;
   if (caller.courseIds && !caller.courseIds.includes(submission.courseId)) {
     throw new ForbiddenError('the token does not grant this course');
@@ -34,13 +39,13 @@ export async function readEvents(store: EventStore, request: ReadEventsRequest, 
     throw new BadRequestError('page belongs to another attempt', 'page');
   }
   const attempt =
-    request.attempt ?? bookmark?.attempt ?? (await store.getSubmission(submission))?.currentAttempt;
+    request.attempt ?? bookmark?.attempt ?? (await store.getSubmission(submission, signal))?.currentAttempt;
   if (attempt === undefined) throw new NotFoundError('no such submission');
 
   const perPage = clampPerPage(request.perPage);
   // One item more than the page tells whether a next page exists, in the same Query. A Query that
   // DynamoDB cut at 1 MB makes a shorter page that still links to the next.
-  const { events, cutShort } = await store.queryEvents({ ...submission, attempt }, perPage + 1, bookmark?.afterSortKey);
+  const { events, cutShort } = await store.queryEvents({ ...submission, attempt }, perPage + 1, bookmark?.afterSortKey, signal);
   if (!bookmark && events.length === 0) throw new NotFoundError('no events for this attempt');
   const page = events.slice(0, perPage);
   const more = events.length > perPage || (cutShort && page.length > 0);

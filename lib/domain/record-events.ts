@@ -20,10 +20,11 @@ export async function recordEvents(
   store: EventStore,
   { submission, attempt, events }: RecordEventsRequest,
   caller: Caller,
-  receivedMs = Date.now(),
+  { signal, receivedMs = Date.now() }: { signal?: AbortSignal; receivedMs?: number } = {},
 ): Promise<void> {
   if (events.length === 0) return;
-  const state = await store.claimSubmission(submission, caller.subject, attempt);
+  const state = await store.claimSubmission(submission, caller.subject, attempt, signal);
   if (state.owner !== caller.subject) throw new ForbiddenError('the submission belongs to another user');
-  await store.putEvents({ ...submission, attempt: attempt ?? state.currentAttempt }, toStoredEvents(events, receivedMs));
+  const stored = toStoredEvents(events, receivedMs);
+  await store.putEvents({ ...submission, attempt: attempt ?? state.currentAttempt }, stored, signal);
 }

@@ -37,6 +37,7 @@ export async function batchWriteAll(
   tableName: string,
   items: readonly Item[],
   policy: BatchWritePolicy = defaultBatchWritePolicy,
+  signal?: AbortSignal,
 ): Promise<void> {
   const deadline = Date.now() + policy.budgetMs;
   const chunks: Item[][] = [];
@@ -45,7 +46,7 @@ export async function batchWriteAll(
   }
   let next = 0;
   const worker = async () => {
-    while (next < chunks.length) await writeChunk(client, tableName, chunks[next++]!, policy, deadline);
+    while (next < chunks.length) await writeChunk(client, tableName, chunks[next++]!, policy, deadline, signal);
   };
   await Promise.all(Array.from({ length: Math.min(policy.concurrency, chunks.length) }, worker));
 }
@@ -56,10 +57,13 @@ async function writeChunk(
   chunk: Item[],
   policy: BatchWritePolicy,
   deadline: number,
+  signal: AbortSignal | undefined,
 ): Promise<void> {
   let pending = chunk.map((Item) => ({ PutRequest: { Item } }));
   for (let retry = 0; ; retry++) {
-    const { UnprocessedItems } = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+    const { UnprocessedItems } = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }), {
+      abortSignal: signal,
+    });
     pending = (UnprocessedItems?.[tableName] ?? []) as typeof pending;
     if (pending.length === 0) return;
     const delay = policy.random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retry);

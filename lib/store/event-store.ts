@@ -44,9 +44,11 @@ export function createEventStore({
     [SORT_KEY]: SUBMISSION_SORT_KEY,
   });
 
-  async function getSubmission(ref: SubmissionRef): Promise<SubmissionState | undefined> {
+  async function getSubmission(ref: SubmissionRef, signal?: AbortSignal): Promise<SubmissionState | undefined> {
     const { Item } = await withStorageErrors(() =>
-      client.send(new GetCommand({ TableName: tableName, Key: submissionKey(ref), ConsistentRead: true })),
+      client.send(new GetCommand({ TableName: tableName, Key: submissionKey(ref), ConsistentRead: true }), {
+        abortSignal: signal,
+      }),
     );
     return Item && toSubmissionState(Item);
   }
@@ -59,7 +61,12 @@ export function createEventStore({
      * that is higher, in one conditional update. When the condition fails (another owner, or an
      * attempt that is not higher) the submission is read back so the caller can tell which.
      */
-    async claimSubmission(ref: SubmissionRef, subject: string, attempt: number | undefined): Promise<SubmissionState> {
+    async claimSubmission(
+      ref: SubmissionRef,
+      subject: string,
+      attempt: number | undefined,
+      signal?: AbortSignal,
+    ): Promise<SubmissionState> {
       const ttl = expiresAt();
       const raisesAttempt = attempt !== undefined;
       try {
@@ -88,18 +95,19 @@ export function createEventStore({
               },
               ReturnValues: 'ALL_NEW',
             }),
+            { abortSignal: signal },
           ),
         );
         return toSubmissionState(Attributes!);
       } catch (error) {
         if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-        const submission = await getSubmission(ref);
+        const submission = await getSubmission(ref, signal);
         if (!submission) throw error;
         return submission;
       }
     },
 
-    async putEvents(ref: AttemptRef, events: readonly StoredEvent[]): Promise<void> {
+    async putEvents(ref: AttemptRef, events: readonly StoredEvent[], signal?: AbortSignal): Promise<void> {
       const pk = attemptPartitionKey(ref);
       const ttl = expiresAt();
       const items = events.map((event) => ({
@@ -111,7 +119,7 @@ export function createEventStore({
         [EventAttribute.receivedAt]: event.receivedAt,
         ...ttl,
       }));
-      await withStorageErrors(() => batchWriteAll(client, tableName, items, batchWritePolicy));
+      await withStorageErrors(() => batchWriteAll(client, tableName, items, batchWritePolicy, signal));
     },
 
     /**
@@ -122,6 +130,7 @@ export function createEventStore({
       ref: AttemptRef,
       limit: number,
       afterSortKey?: string,
+      signal?: AbortSignal,
     ): Promise<{ events: StoredEvent[]; cutShort: boolean }> {
       const pk = attemptPartitionKey(ref);
       const { Items = [], LastEvaluatedKey } = await withStorageErrors(() =>
@@ -135,6 +144,7 @@ export function createEventStore({
             Limit: limit,
             ConsistentRead: true,
           }),
+          { abortSignal: signal },
         ),
       );
       const events = Items.map((item) => ({

@@ -9,6 +9,8 @@ const TRANSIENT_ERROR_NAMES = new Set([
   'InternalServerError',
   'ServiceUnavailable',
   'TimeoutError',
+  // the request's storage budget ran out (STORAGE_BUDGET_MS)
+  'AbortError',
 ]);
 const TRANSIENT_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED']);
 

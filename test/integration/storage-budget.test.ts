@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { StorageBusyError } from '#lib/domain/errors.ts';
+import { readEvents } from '#lib/domain/read-events.ts';
+import { recordEvents } from '#lib/domain/record-events.ts';
+import { postBodySchema } from '#lib/domain/schemas.ts';
+import { useHandlersOnTestStore } from '../support/handlers.ts';
+import { distinctEvents } from '../support/http-events.ts';
+
+const harness = useHandlersOnTestStore('budget');
+const caller = { subject: 'student-1' };
+const batch = (n: number) => postBodySchema.parse({ quiz_submission_events: distinctEvents(n) }).quiz_submission_events;
+
+describe("a request's storage budget", () => {
+  it('ends the storage calls still to come once it runs out: 503, nothing half-written, and a resend stores every event once', async () => {
+    // Arrange: the budget runs out as soon as the submission update has answered.
+    const path = harness.fresh();
+    const budget = new AbortController();
+    harness.db.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        if (context.commandName === 'UpdateItemCommand') budget.abort();
+        return result;
+      },
+      { step: 'initialize', name: 'budgetRunsOutAfterUpdate' },
+    );
+    const request = { submission: path, events: batch(60) };
+    // Act
+    const attempt = recordEvents(harness.db.store, request, caller, { signal: budget.signal });
+    // Assert
+    await expect(attempt).rejects.toBeInstanceOf(StorageBusyError);
+    expect(harness.db.calls).toEqual(['UpdateItem', 'BatchWriteItem', 'BatchWriteItem', 'BatchWriteItem']);
+    expect((await harness.api.get(path)).status).toBe(404);
+    await recordEvents(harness.db.store, request, caller);
+    expect((await harness.api.walk(path, 'per_page=100')).pages.flat()).toHaveLength(60);
+  });
+
+  it('answers a read whose budget is spent with 503 rather than waiting on', async () => {
+    const path = harness.fresh();
+    await harness.api.post(path, distinctEvents(1));
+    const read = readEvents(harness.db.store, { submission: path }, caller, AbortSignal.abort());
+    await expect(read).rejects.toBeInstanceOf(StorageBusyError);
+  });
+});
