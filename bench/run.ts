@@ -72,6 +72,7 @@ for (const [part, measure] of Object.entries(PARTS) as [Part, () => Promise<Resu
 }
 console.log(`\n${formatTable(results)}\n`);
 
+if (quick) console.log('Smoke run: too few repetitions for the figures to mean anything.');
 const missed = Object.entries(results).filter(([, metric]) => metric.met === false);
 console.log(missed.length === 0 ? 'Every goal met.' : `Goals missed: ${missed.map(([name]) => name).join('; ')}`);
 await writeResults(`${outDir}results.json`, results);
