@@ -51,7 +51,8 @@ const sh = (command: string, args: string[]) => {
 const runInfo = {
   date: new Date().toISOString(),
   commit: sh('git', ['rev-parse', '--short', 'HEAD']),
-  dirty: sh('git', ['status', '--porcelain', '--', 'functions', 'lib', 'infra', 'bench']) !== '',
+  // Whether the measured code differs from the commit (this run's own outputs aside).
+  dirty: sh('git', ['status', '--porcelain', '--', 'functions', 'lib', 'infra', 'bench', ':!bench/results.json', ':!bench/run-info.json']) !== '',
   node: process.version,
   cpu: cpus()[0]?.model ?? 'unknown',
   cores: cpus().length,
