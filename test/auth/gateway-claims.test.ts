@@ -4,8 +4,8 @@ import { createJwtAuthorizer } from '#lib/auth/jwt-authorizer.ts';
 import { renderGatewayClaims } from '#lib/auth/gateway-claims.ts';
 import documentedEvent from '../support/fixtures/apigw-v2-jwt-event.json' with { type: 'json' };
 import recordedContext from '../support/fixtures/apigw-v2-jwt-claims-recorded.json' with { type: 'json' };
-import { createSigningKey, jwksOf, NOW, NOW_SECONDS, sign, TEST_AUDIENCE, TEST_ISSUER } from './test-issuer.ts';
-import type { TestSigningKey } from './test-issuer.ts';
+import { createSigningKey, jwksOf, NOW, NOW_SECONDS, sign, TEST_AUDIENCE, TEST_ISSUER } from '../support/test-issuer.ts';
+import type { TestSigningKey } from '../support/test-issuer.ts';
 
 let key: TestSigningKey;
 

@@ -16,8 +16,8 @@ import {
   TEST_ISSUER,
   unsecuredToken,
   validClaims,
-} from './test-issuer.ts';
-import type { TestSigningKey } from './test-issuer.ts';
+} from '../support/test-issuer.ts';
+import type { TestSigningKey } from '../support/test-issuer.ts';
 
 const GET_SCOPE = DEFAULT_EVENTS_SCOPES.GET;
 const POST_SCOPE = DEFAULT_EVENTS_SCOPES.POST;

@@ -11,7 +11,7 @@ import type { HttpEvent } from '#lib/http/types.ts';
 import { LOCAL_REGION } from '#lib/local/embedded-store.ts';
 import { loadLocalAuthorize } from '#lib/local/local-authorizer.ts';
 import { type Authorize, type LocalServer, LOCAL_TABLE_NAME, startLocalServer } from '#lib/local/server.ts';
-import { createSigningKey, sign, signHs256WithPublicKey, tamperPayload, type TestSigningKey, unsecuredToken } from '../auth/test-issuer.ts';
+import { createSigningKey, sign, signHs256WithPublicKey, tamperPayload, type TestSigningKey, unsecuredToken } from '../support/test-issuer.ts';
 import type { ReturnedEvent } from '../support/api-shapes.ts';
 import documentedEvent from '../support/fixtures/apigw-v2-jwt-event.json' with { type: 'json' };
 import recordedContext from '../support/fixtures/apigw-v2-jwt-claims-recorded.json' with { type: 'json' };
