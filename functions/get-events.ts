@@ -1,5 +1,4 @@
 import { encodeBookmark } from '#lib/domain/bookmark.ts';
-import { STORAGE_BUDGET_MS } from '#lib/domain/limits.ts';
 import { readEvents } from '#lib/domain/read-events.ts';
 import { callerOf } from '#lib/http/caller.ts';
 import { eventsBody } from '#lib/http/events-body.ts';
@@ -12,9 +11,9 @@ import type { EventStore } from '#lib/store/event-store.ts';
 
 /** GET …/submissions/:id/events — one page of an attempt's events (the reader). */
 export const createGetEventsHandler = (store: EventStore, courseClaim: string) =>
-  httpHandler(async (event) => {
+  httpHandler(async (event, signal) => {
     const request = parseReadRequest(event);
-    const page = await readEvents(store, request, callerOf(event, courseClaim), AbortSignal.timeout(STORAGE_BUDGET_MS));
+    const page = await readEvents(store, request, callerOf(event, courseClaim), signal);
     const links = {
       perPage: page.perPage,
       current: request.page,

@@ -1,4 +1,3 @@
-import { STORAGE_BUDGET_MS } from '#lib/domain/limits.ts';
 import { recordEvents } from '#lib/domain/record-events.ts';
 import { callerOf } from '#lib/http/caller.ts';
 import { httpHandler } from '#lib/http/http-handler.ts';
@@ -9,9 +8,8 @@ import type { EventStore } from '#lib/store/event-store.ts';
 
 /** POST …/submissions/:id/events — store a batch of quiz events (the writer). */
 export const createPostEventsHandler = (store: EventStore, courseClaim: string) =>
-  httpHandler(async (event) => {
-    const signal = AbortSignal.timeout(STORAGE_BUDGET_MS);
-    await recordEvents(store, parseRecordRequest(event), callerOf(event, courseClaim), { signal });
+  httpHandler(async (event, signal) => {
+    await recordEvents(store, parseRecordRequest(event), callerOf(event, courseClaim), signal);
     return noContent();
   });
 

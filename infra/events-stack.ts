@@ -20,8 +20,8 @@ export interface EventsStackProps extends StackProps {
  * (~0.29 vCPU) that worst case stays under a second with memory to spare, and a typical batch costs
  * half what it would at 1,024 MB. The reader serves one Query of at most 100 items per page; it gets
  * the same 512 MB for a teacher-facing cold start, which is CPU-bound module loading.
- * Timeouts: every storage call of a request shares one budget (STORAGE_BUDGET_MS, 8 s; lib/domain/limits.ts):
- * past it the functions answer 503 themselves, before the Lambda timeout. Lambda bills the time used,
+ * Timeouts: a request still waiting on the store 2 s before the timeout (TIMEOUT_MARGIN_MS,
+ * lib/domain/limits.ts) is answered 503 by the function itself, its storage calls aborted. Lambda bills the time used,
  * not the timeout, and both stay far below the HTTP API's 30 s integration limit.
  */
 export const FUNCTION_SIZES = {

@@ -1,6 +1,7 @@
 /** Who is calling, as the token says. */
 export interface Caller {
-  subject: string;
+  /** The token's `sub`; a reading service's token may have none, a writer needs one to own a submission. */
+  subject?: string | undefined;
   /** The courses this caller may read; undefined means every course. */
   courseIds?: string[] | undefined;
 }

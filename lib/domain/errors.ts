@@ -5,8 +5,6 @@ export class BadRequestError extends Error {
   }
 }
 
-export class UnauthenticatedError extends Error {}
-
 export class ForbiddenError extends Error {}
 
 export class NotFoundError extends Error {}
@@ -15,9 +13,5 @@ export class PayloadTooLargeError extends Error {}
 
 export class UnsupportedMediaTypeError extends Error {}
 
-/** The store is still throttling (or failing) after every retry within the time budget. */
-export class StorageBusyError extends Error {
-  constructor(message: string, readonly retryAfterSeconds: number) {
-    super(message);
-  }
-}
+/** The store is still throttling, failing or silent after every retry the request had time for. */
+export class StorageBusyError extends Error {}

@@ -14,8 +14,13 @@ export const MAX_PER_PAGE = 100;
 
 /** The functions' Lambda timeout; the stack sets it from here. */
 export const FUNCTION_TIMEOUT_SECONDS = 10;
-/** Every storage call of one request ends by then (503), leaving time to answer before the Lambda timeout. */
-export const STORAGE_BUDGET_MS = 8_000;
+/**
+ * A request still waiting on the store this long before the Lambda timeout is answered 503, and its
+ * storage calls are aborted (middy's early timeout, lib/http/http-handler.ts).
+ */
+export const TIMEOUT_MARGIN_MS = 2_000;
+/** How long a client told 503 should wait before resending. */
+export const RETRY_AFTER_SECONDS = 1;
 
 /** A client clock further ahead than this is not trusted for `created_at`. */
 export const MAX_CLIENT_CLOCK_LEAD_MS = 5 * 60 * 1000;

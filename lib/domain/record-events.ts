@@ -19,12 +19,15 @@ export interface RecordEventsRequest {
 export async function recordEvents(
   store: EventStore,
   { submission, attempt, events }: RecordEventsRequest,
-  caller: Caller,
-  { signal, receivedMs = Date.now() }: { signal?: AbortSignal; receivedMs?: number } = {},
+  { subject }: Caller,
+  signal?: AbortSignal,
 ): Promise<void> {
   if (events.length === 0) return;
-  const state = await store.claimSubmission(submission, caller.subject, attempt, signal);
-  if (state.owner !== caller.subject) throw new ForbiddenError('the submission belongs to another user');
-  const stored = toStoredEvents(events, receivedMs);
+  if (subject === undefined) throw new ForbiddenError('a token without a subject cannot own a submission');
+  const claim = store.claimSubmission(submission, subject, attempt, signal);
+  // Keyed while the claim is on its way, so the hashing overlaps the round trip.
+  const stored = toStoredEvents(events, Date.now());
+  const state = await claim;
+  if (state.owner !== subject) throw new ForbiddenError('the submission belongs to another user');
   await store.putEvents({ ...submission, attempt: attempt ?? state.currentAttempt }, stored, signal);
 }

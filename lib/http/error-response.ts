@@ -4,9 +4,9 @@ import {
   NotFoundError,
   PayloadTooLargeError,
   StorageBusyError,
-  UnauthenticatedError,
   UnsupportedMediaTypeError,
 } from '#lib/domain/errors.ts';
+import { RETRY_AFTER_SECONDS } from '#lib/domain/limits.ts';
 import { jsonResponse } from './responses.ts';
 import type { HttpResult } from './types.ts';
 
@@ -14,13 +14,6 @@ import type { HttpResult } from './types.ts';
 export function errorResponse(error: unknown): HttpResult {
   if (error instanceof BadRequestError) {
     return jsonResponse(400, { errors: [{ message: error.message, ...(error.field && { field: error.field }) }] });
-  }
-  if (error instanceof UnauthenticatedError) {
-    return jsonResponse(
-      401,
-      { status: 'unauthenticated', errors: [{ message: 'user authorization required' }] },
-      { 'www-authenticate': 'Bearer' },
-    );
   }
   if (error instanceof ForbiddenError) {
     return jsonResponse(403, {
@@ -35,7 +28,7 @@ export function errorResponse(error: unknown): HttpResult {
     return jsonResponse(error instanceof PayloadTooLargeError ? 413 : 415, { errors: [{ message: error.message }] });
   }
   if (error instanceof StorageBusyError) {
-    return jsonResponse(503, { errors: [{ message: error.message }] }, { 'retry-after': String(error.retryAfterSeconds) });
+    return jsonResponse(503, { errors: [{ message: error.message }] }, { 'retry-after': String(RETRY_AFTER_SECONDS) });
   }
   return jsonResponse(500, { errors: [{ message: 'An error occurred.', error_code: 'internal_server_error' }] });
 }

@@ -1,14 +1,25 @@
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { StorageBusyError } from '#lib/domain/errors.ts';
+import { TIMEOUT_MARGIN_MS } from '#lib/domain/limits.ts';
 import { errorResponse } from './error-response.ts';
 import { logger } from './logger.ts';
 import type { HttpEvent, HttpResult } from './types.ts';
 
 export type HttpHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
 
-/** Wraps a route's logic so that every thrown error becomes its HTTP answer, and only 5xx are logged. */
-export function httpHandler(handle: (event: HttpEvent) => Promise<HttpResult>): HttpHandler {
-  return middy<HttpEvent, HttpResult>()
+/**
+ * Wraps a route's logic so that every thrown error becomes its HTTP answer, and only 5xx are logged.
+ * `signal` aborts TIMEOUT_MARGIN_MS before the Lambda timeout, when the request is answered 503
+ * instead of being cut off: pass it to every storage call.
+ */
+export function httpHandler(handle: (event: HttpEvent, signal: AbortSignal) => Promise<HttpResult>): HttpHandler {
+  return middy<HttpEvent, HttpResult>({
+    timeoutEarlyInMillis: TIMEOUT_MARGIN_MS,
+    timeoutEarlyResponse: () => {
+      throw new StorageBusyError('The event store did not answer in time; retry the request.');
+    },
+  })
     .onError((request) => {
       request.response = errorResponse(request.error);
       const { statusCode = 500 } = request.response;
@@ -21,5 +32,5 @@ export function httpHandler(handle: (event: HttpEvent) => Promise<HttpResult>): 
         });
       }
     })
-    .handler(handle);
+    .handler((event, _context, { signal }) => handle(event, signal));
 }

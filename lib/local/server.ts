@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
+import { FUNCTION_TIMEOUT_SECONDS } from '#lib/domain/limits.ts';
 import type { HttpHandler } from '#lib/http/http-handler.ts';
 import type { HttpEvent, HttpResult } from '#lib/http/types.ts';
 import { EVENTS_METHODS, type EventsMethod, matchEventsPath, routeKey } from '#lib/routes.ts';
@@ -114,11 +115,13 @@ async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
   return Buffer.concat(chunks);
 }
 
-const lambdaContext = (method: EventsMethod): Context =>
-  ({
+/** As Lambda hands it over, with the deployed functions' timeout counting down from the call. */
+function lambdaContext(method: EventsMethod): Context {
+  const deadline = Date.now() + FUNCTION_TIMEOUT_SECONDS * 1000;
+  return {
     awsRequestId: randomUUID(),
     functionName: `local-${method.toLowerCase()}-events`,
     functionVersion: '$LATEST',
-    memoryLimitInMB: '512',
-    getRemainingTimeInMillis: () => 10_000,
-  }) as Context;
+    getRemainingTimeInMillis: () => deadline - Date.now(),
+  } as Context;
+}

@@ -2,7 +2,6 @@ import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { StorageBusyError } from '#lib/domain/errors.ts';
-import { RETRY_AFTER_SECONDS } from './storage-errors.ts';
 
 /** DynamoDB's own cap on the items of one BatchWriteItem call. */
 export const BATCH_WRITE_LIMIT = 25;
@@ -16,7 +15,8 @@ export interface BatchWritePolicy {
   maxRetries: number;
   /** Give up (503) once the next retry would end past this much time from the first call. */
   budgetMs: number;
-  sleep: (ms: number) => Promise<unknown>;
+  /** Waits between retries; ends early, rejecting, when the request's signal aborts. */
+  sleep: (ms: number, signal?: AbortSignal) => Promise<unknown>;
   random: () => number;
 }
 
@@ -26,7 +26,7 @@ export const defaultBatchWritePolicy: BatchWritePolicy = {
   maxDelayMs: 1_000,
   maxRetries: 10,
   budgetMs: 4_000,
-  sleep: sleepFor,
+  sleep: (ms, signal) => sleepFor(ms, undefined, { signal }),
   random: Math.random,
 };
 
@@ -45,8 +45,15 @@ export async function batchWriteAll(
     chunks.push(items.slice(start, start + BATCH_WRITE_LIMIT));
   }
   let next = 0;
+  let failed = false;
+  // Once one chunk has failed the request is answered 503: the other workers start no further chunk.
   const worker = async () => {
-    while (next < chunks.length) await writeChunk(client, tableName, chunks[next++]!, policy, deadline, signal);
+    while (!failed && next < chunks.length) {
+      await writeChunk(client, tableName, chunks[next++]!, policy, deadline, signal).catch((error: unknown) => {
+        failed = true;
+        throw error;
+      });
+    }
   };
   await Promise.all(Array.from({ length: Math.min(policy.concurrency, chunks.length) }, worker));
 }
@@ -68,11 +75,8 @@ async function writeChunk(
     if (pending.length === 0) return;
     const delay = policy.random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retry);
     if (retry >= policy.maxRetries || Date.now() + delay > deadline) {
-      throw new StorageBusyError(
-        `${pending.length} events were still unprocessed after ${retry + 1} attempts.`,
-        RETRY_AFTER_SECONDS,
-      );
+      throw new StorageBusyError(`${pending.length} events were still unprocessed after ${retry + 1} attempts.`);
     }
-    await policy.sleep(delay);
+    await policy.sleep(delay, signal);
   }
 }

@@ -60,6 +60,8 @@ export function createEventStore({
      * Makes `subject` the owner of a new submission and raises its current attempt to `attempt` when
      * that is higher, in one conditional update. When the condition fails (another owner, or an
      * attempt that is not higher) the submission is read back so the caller can tell which.
+     * The submission item never expires, even with a retention period: it is a few bytes, and it
+     * keeps the owner, so that nobody else can take over a submission whose events expired.
      */
     async claimSubmission(
       ref: SubmissionRef,
@@ -67,7 +69,6 @@ export function createEventStore({
       attempt: number | undefined,
       signal?: AbortSignal,
     ): Promise<SubmissionState> {
-      const ttl = expiresAt();
       const raisesAttempt = attempt !== undefined;
       try {
         const { Attributes } = await withStorageErrors(() =>
@@ -75,24 +76,17 @@ export function createEventStore({
             new UpdateCommand({
               TableName: tableName,
               Key: submissionKey(ref),
-              UpdateExpression: [
-                'SET #owner = if_not_exists(#owner, :subject)',
-                raisesAttempt ? '#attempt = :attempt' : '#attempt = if_not_exists(#attempt, :attempt)',
-                ...(TTL_ATTRIBUTE in ttl ? ['#ttl = :ttl'] : []),
-              ].join(', '),
+              UpdateExpression: `SET #owner = if_not_exists(#owner, :subject), ${
+                raisesAttempt ? '#attempt = :attempt' : '#attempt = if_not_exists(#attempt, :attempt)'
+              }`,
               ConditionExpression: raisesAttempt
                 ? '(attribute_not_exists(#owner) OR #owner = :subject) AND (attribute_not_exists(#attempt) OR #attempt < :attempt)'
                 : 'attribute_not_exists(#owner) OR #owner = :subject',
               ExpressionAttributeNames: {
                 '#owner': SubmissionAttribute.owner,
                 '#attempt': SubmissionAttribute.currentAttempt,
-                ...(TTL_ATTRIBUTE in ttl && { '#ttl': TTL_ATTRIBUTE }),
               },
-              ExpressionAttributeValues: {
-                ':subject': subject,
-                ':attempt': attempt ?? 1,
-                ...(TTL_ATTRIBUTE in ttl && { ':ttl': ttl[TTL_ATTRIBUTE] }),
-              },
+              ExpressionAttributeValues: { ':subject': subject, ':attempt': attempt ?? 1 },
               ReturnValues: 'ALL_NEW',
             }),
             { abortSignal: signal },

@@ -1,7 +1,5 @@
 import { StorageBusyError } from '#lib/domain/errors.ts';
 
-export const RETRY_AFTER_SECONDS = 1;
-
 const TRANSIENT_ERROR_NAMES = new Set([
   'ProvisionedThroughputExceededException',
   'ThrottlingException',
@@ -9,7 +7,7 @@ const TRANSIENT_ERROR_NAMES = new Set([
   'InternalServerError',
   'ServiceUnavailable',
   'TimeoutError',
-  // the request's storage budget ran out (STORAGE_BUDGET_MS)
+  // the request's time ran out (TIMEOUT_MARGIN_MS before the Lambda timeout)
   'AbortError',
 ]);
 const TRANSIENT_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED']);
@@ -31,7 +29,7 @@ export async function withStorageErrors<T>(call: () => Promise<T>): Promise<T> {
     return await call();
   } catch (error) {
     if (isTransientStorageError(error)) {
-      throw new StorageBusyError('The event store is busy; retry the request.', RETRY_AFTER_SECONDS);
+      throw new StorageBusyError('The event store is busy; retry the request.');
     }
     throw error;
   }

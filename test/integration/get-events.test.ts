@@ -231,6 +231,23 @@ describe('bookmarks', () => {
   });
 });
 
+describe('readers without a subject', () => {
+  it('a reporting service whose token has no sub may read', async () => {
+    const path = fresh();
+    await harness.api.post(path, distinctEvents(2));
+    const read = await harness.api.get(path, '', { subject: '' });
+    expect(read.status).toBe(200);
+    expect(read.json.quiz_submission_events).toHaveLength(2);
+  });
+
+  it('but cannot write: without a sub there is no one to own the submission', async () => {
+    const path = fresh();
+    const posted = await harness.api.post(path, distinctEvents(2), { subject: '' });
+    expect(posted.status).toBe(403);
+    expect(harness.db.calls).toEqual([]);
+  });
+});
+
 describe('course-limited readers', () => {
   it.each([
     ['[1 7]', 200],

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useHandlersOnTestStore } from '../support/handlers.ts';
 import { distinctEvents } from '../support/http-events.ts';
+import { injectFaults } from '../support/fault-injection.ts';
 
 const harness = useHandlersOnTestStore('trips');
 const { fresh } = harness;
@@ -53,5 +54,18 @@ describe('DynamoDB calls per request', () => {
     harness.db.calls.length = 0;
     await harness.api.walk(path, 'per_page=10');
     expect(harness.db.calls).toEqual(['GetItem', 'Query', 'Query']);
+  });
+
+  it('POST whose first batch write fails for good: the other workers start no further chunk', async () => {
+    const path = fresh();
+    const faults = injectFaults(harness.db.client, (call) => (call.operation === 'BatchWriteItem' && call.nth === 0 ? { kind: 'throughput-exceeded' } : undefined));
+    try {
+      const posted = await harness.api.post(path, distinctEvents(1000));
+      expect(posted.status).toBe(503);
+      // 40 chunks, 4 writers: the failed one, and at most one more chunk for each of the other three.
+      expect(harness.db.calls.filter((name) => name === 'BatchWriteItem').length).toBeLessThanOrEqual(1 + 3 * 2);
+    } finally {
+      faults.stop();
+    }
   });
 });

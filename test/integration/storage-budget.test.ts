@@ -1,16 +1,36 @@
+import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { TIMEOUT_MARGIN_MS } from '#lib/domain/limits.ts';
 import { StorageBusyError } from '#lib/domain/errors.ts';
 import { readEvents } from '#lib/domain/read-events.ts';
 import { recordEvents } from '#lib/domain/record-events.ts';
 import { postBodySchema } from '#lib/domain/schemas.ts';
 import { useHandlersOnTestStore } from '../support/handlers.ts';
-import { distinctEvents } from '../support/http-events.ts';
+import { batchBody, distinctEvents, httpEvent } from '../support/http-events.ts';
+import { createPostEventsHandler } from '../../functions/post-events.ts';
+import { DEFAULT_COURSE_CLAIM } from '#lib/auth/course-claim.ts';
 
 const harness = useHandlersOnTestStore('budget');
 const caller = { subject: 'student-1' };
 const batch = (n: number) => postBodySchema.parse({ quiz_submission_events: distinctEvents(n) }).quiz_submission_events;
 
-describe("a request's storage budget", () => {
+describe("a request's time", () => {
+  it(`is answered 503 ${TIMEOUT_MARGIN_MS} ms before the Lambda timeout when the store has not answered`, async () => {
+    // Arrange: the batch write never answers; the Lambda has the margin and 20 ms left.
+    const path = harness.fresh();
+    harness.db.client.middlewareStack.add(
+      (next, context) => (args) => (context.commandName === 'BatchWriteItemCommand' ? new Promise(() => {}) : next(args)),
+      { step: 'initialize', name: 'batchWriteNeverAnswers' },
+    );
+    const handler = createPostEventsHandler(harness.db.store, DEFAULT_COURSE_CLAIM);
+    const context = { awsRequestId: 'hung', getRemainingTimeInMillis: () => TIMEOUT_MARGIN_MS + 20 } as Context;
+    // Act
+    const result = await handler(httpEvent('POST', path, { body: batchBody(distinctEvents(3)) }), context);
+    // Assert
+    expect(result).toMatchObject({ statusCode: 503, headers: { 'retry-after': '1' } });
+    harness.db.client.middlewareStack.remove('batchWriteNeverAnswers');
+  });
+
   it('ends the storage calls still to come once it runs out: 503, nothing half-written, and a resend stores every event once', async () => {
     // Arrange: the budget runs out as soon as the submission update has answered.
     const path = harness.fresh();
@@ -25,7 +45,7 @@ describe("a request's storage budget", () => {
     );
     const request = { submission: path, events: batch(60) };
     // Act
-    const attempt = recordEvents(harness.db.store, request, caller, { signal: budget.signal });
+    const attempt = recordEvents(harness.db.store, request, caller, budget.signal);
     // Assert
     await expect(attempt).rejects.toBeInstanceOf(StorageBusyError);
     expect(harness.db.calls).toEqual(['UpdateItem', 'BatchWriteItem', 'BatchWriteItem', 'BatchWriteItem']);
