@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { mintLocalToken } from '#lib/auth/local-token.ts';
+import { loadLocalSettings } from '#lib/local/local-settings.ts';
 import { type SubmissionPath, submission } from '../test/support/http-events.ts';
 import { postBatch, readAllEvents } from '../test/support/local-http.ts';
 import { type PostOutcome, QuizClient, reconcile, type Reconciliation, seededRandom, sumReconciliations } from '../test/support/quiz-client.ts';
@@ -138,8 +139,10 @@ export async function runCrashTest(options: Partial<CrashTestOptions> = {}): Pro
       subject: `student-crash-${i}`,
     }));
     const tokens = new Map<string, string>();
+    // The server started below inherits this environment, scope overrides included: mint for them.
+    const { scopeOverrides } = loadLocalSettings();
     for (const { subject } of submissions) {
-      tokens.set(subject, await mintLocalToken({ dataDir, sub: subject, scopes: ['read', 'write'], ttlSeconds: 3_600 }));
+      tokens.set(subject, await mintLocalToken({ dataDir, sub: subject, scopes: ['read', 'write'], ttlSeconds: 3_600, scopeOverrides }));
     }
     server = await ServerProcess.start(dataDir, 30_000);
     log(`server started at ${server.url} on ${dataDir}`);

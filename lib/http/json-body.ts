@@ -17,7 +17,7 @@ export function readJsonBody(event: HttpEvent): unknown {
     throw new UnsupportedMediaTypeError('Content-Type must be application/json');
   }
   const raw = event.body ?? '';
-  const size = event.isBase64Encoded ? Math.floor((raw.length * 3) / 4) : Buffer.byteLength(raw);
+  const size = Buffer.byteLength(raw, event.isBase64Encoded ? 'base64' : 'utf8');
   if (size > MAX_BODY_BYTES) throw new PayloadTooLargeError(`the body must be at most ${MAX_BODY_BYTES} bytes`);
   let text = raw;
   if (event.isBase64Encoded) {

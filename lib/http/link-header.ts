@@ -1,7 +1,7 @@
 import type { HttpEvent } from './types.ts';
 
-/** Query parameters that never go into pagination links (Canvas leaves out the same). */
-const NOT_IN_LINKS = ['page', 'per_page', 'access_token', 'api_key'];
+/** Query parameters that never go into pagination links (access_token so that links can be shared and logged). */
+const NOT_IN_LINKS = ['page', 'per_page', 'access_token'];
 
 export interface PageLinks {
   perPage: number;
