@@ -2,6 +2,8 @@ import * as z from 'zod';
 import { DEFAULT_COURSE_CLAIM } from '#lib/auth/course-claim.ts';
 import { DEFAULT_EVENTS_SCOPES, requiredScopeFor } from '#lib/auth/scopes.ts';
 import { parseAllowedOrigins } from '#lib/cors.ts';
+import type { EventsMethod } from '#lib/routes.ts';
+import { transformOrIssue } from '#lib/transform-or-issue.ts';
 
 /**
  * The deployment's configuration: one typed, validated object read once from CDK context
@@ -62,23 +64,9 @@ const integer = (min: number, max: number) =>
 const flag = text.pipe(z.enum(['true', 'false'], 'must be true or false')).transform((value) => value === 'true');
 
 /** The local server reads the same list with the same rules: never a wildcard, never a path. */
-const origins = text.transform((list, context) => {
-  try {
-    return parseAllowedOrigins(list);
-  } catch (error) {
-    context.addIssue({ code: 'custom', message: (error as Error).message });
-    return z.NEVER;
-  }
-});
+const origins = text.transform(transformOrIssue(parseAllowedOrigins));
 
-const scope = (method: 'GET' | 'POST') =>
-  text.superRefine((value, context) => {
-    try {
-      requiredScopeFor(method, { [method]: value });
-    } catch (error) {
-      context.addIssue({ code: 'custom', message: (error as Error).message });
-    }
-  });
+const scope = (method: EventsMethod) => text.transform(transformOrIssue((value: string) => requiredScopeFor(method, { [method]: value })));
 
 const configSchema = z
   .object({
@@ -107,7 +95,7 @@ type ParsedConfig = z.output<typeof configSchema>;
 
 export interface DeploymentConfig extends Omit<ParsedConfig, 'readScope' | 'writeScope'> {
   /** The scope each route requires: Canvas's scope strings unless overridden. */
-  scopes: Readonly<Record<'GET' | 'POST', string>>;
+  scopes: Readonly<Record<EventsMethod, string>>;
   /** True when nothing was configured and the example values stand in: not for deployment. */
   usesExampleValues: boolean;
 }

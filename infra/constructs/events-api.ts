@@ -7,7 +7,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { CORS_ALLOW_HEADERS, CORS_ALLOW_METHODS, CORS_EXPOSE_HEADERS, CORS_MAX_AGE_SECONDS } from '#lib/cors.ts';
-import { EVENTS_PATH } from '#lib/routes.ts';
+import { EVENTS_PATH, type EventsMethod } from '#lib/routes.ts';
 
 export interface EventsApiProps {
   writer: IFunction;
@@ -15,7 +15,7 @@ export interface EventsApiProps {
   issuer: string;
   audience: string[];
   /** The scope each route requires. */
-  scopes: Readonly<Record<'GET' | 'POST', string>>;
+  scopes: Readonly<Record<EventsMethod, string>>;
   /** Browser origins allowed by CORS; none means no CORS at all. */
   allowedOrigins: string[];
   throttle: { rateLimit: number; burstLimit: number };

@@ -1,7 +1,9 @@
-/** The events route as Canvas writes it in its scope strings. */
-export const EVENTS_ROUTE_TEMPLATE = '/api/v1/courses/:course_id/quizzes/:quiz_id/submissions/:id/events';
+import { EVENTS_PATH, type EventsMethod } from '#lib/routes.ts';
 
-export type EventsRouteMethod = 'GET' | 'POST';
+/** The events route as Canvas writes it in its scope strings: /api/v1/courses/:course_id/…/events. */
+export const EVENTS_ROUTE_TEMPLATE = EVENTS_PATH.replace(/\{(\w+)\}/g, ':$1');
+
+export type EventsRouteMethod = EventsMethod;
 
 /** Canvas's own scope strings: `url:<METHOD>|<route template>`. */
 export const DEFAULT_EVENTS_SCOPES: Readonly<Record<EventsRouteMethod, string>> = {

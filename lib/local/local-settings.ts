@@ -3,6 +3,7 @@ import { DEFAULT_COURSE_CLAIM } from '#lib/auth/course-claim.ts';
 import { requiredScopeFor } from '#lib/auth/scopes.ts';
 import type { EventsRouteMethod, EventsScopeOverrides } from '#lib/auth/scopes.ts';
 import { parseAllowedOrigins } from '#lib/cors.ts';
+import { transformOrIssue } from '#lib/transform-or-issue.ts';
 
 /** An empty variable reads as unset, as in most .env files. */
 const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
@@ -11,18 +12,7 @@ const setting = <T extends z.ZodType>(schema: T) => z.preprocess(unsetIfEmpty, s
 
 /** A scope override that could match a token, or absent for Canvas's scope string. */
 const scopeOverride = (method: EventsRouteMethod) =>
-  setting(
-    z
-      .string()
-      .superRefine((value, context) => {
-        try {
-          requiredScopeFor(method, { [method]: value });
-        } catch (error) {
-          context.addIssue({ code: 'custom', message: (error as Error).message });
-        }
-      })
-      .optional(),
-  );
+  setting(z.string().transform(transformOrIssue((value: string) => requiredScopeFor(method, { [method]: value }))).optional());
 
 /** The local server's and `npm run token`'s settings, read from the environment once. */
 const localEnvironmentSchema = z
@@ -36,19 +26,7 @@ const localEnvironmentSchema = z
     /** Replaces the GET route's scope. */
     READ_SCOPE: scopeOverride('GET'),
     /** Comma-separated browser origins; none means no CORS configuration. */
-    ALLOWED_ORIGINS: setting(
-      z
-        .string()
-        .optional()
-        .transform((list, context) => {
-          try {
-            return parseAllowedOrigins(list);
-          } catch (error) {
-            context.addIssue({ code: 'custom', message: (error as Error).message });
-            return z.NEVER;
-          }
-        }),
-    ),
+    ALLOWED_ORIGINS: setting(z.string().optional().transform(transformOrIssue(parseAllowedOrigins))),
     /** The same variable the functions read: the claim that limits a reader to some courses. */
     COURSE_CLAIM: setting(z.string().default(DEFAULT_COURSE_CLAIM)),
   })
