@@ -28,8 +28,6 @@ export type TableAccess = keyof typeof TABLE_ACTIONS;
 /** The settings lib/config.ts reads; Lambda itself sets AWS_REGION. */
 type FunctionSettings = Pick<Record<keyof Config, string>, 'TABLE_NAME' | 'RETENTION_DAYS' | 'COURSE_CLAIM'>;
 
-export const SERVICE_NAME = 'quiz-submission-events';
-
 export interface EventsFunctionProps {
   /** The handler module under functions/. */
   entry: `functions/${string}.ts`;
@@ -86,7 +84,6 @@ export class EventsFunction extends Construct {
       environment: {
         ...settings,
         NODE_OPTIONS: '--enable-source-maps',
-        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_LOG_LEVEL: 'INFO',
         // The event carries the caller's bearer token and the quiz events: never log it.
         POWERTOOLS_LOGGER_LOG_EVENT: 'false',

@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import { eventSortKey } from '#lib/store/table.ts';
+import { EVENT_DIGEST_LENGTH, eventSortKey } from '#lib/store/table.ts';
 import { canonicalJson } from './json-text.ts';
 import { eventTimeMs, toIsoMillis } from './event-time.ts';
 import type { SubmittedEvent } from './schemas.ts';
@@ -30,11 +30,11 @@ export function toStoredEvents(events: readonly SubmittedEvent[], receivedMs: nu
   return events.map(({ eventType, eventData, clientTimestamp }) => {
     const createdAt = toIsoMillis(eventTimeMs(clientTimestamp?.epochMs, receivedMs));
     const content = JSON.stringify([eventType, canonicalJson(eventData.value), clientTimestamp?.text ?? null]);
-    const baseKey = eventSortKey(createdAt, digest(content, 22));
+    const baseKey = eventSortKey(createdAt, digest(content, EVENT_DIGEST_LENGTH));
     const repeat = repeats.get(baseKey) ?? 0;
     repeats.set(baseKey, repeat + 1);
     return {
-      sortKey: repeat === 0 ? baseKey : eventSortKey(createdAt, digest(`${content}#${repeat}`, 22)),
+      sortKey: repeat === 0 ? baseKey : eventSortKey(createdAt, digest(`${content}#${repeat}`, EVENT_DIGEST_LENGTH)),
       eventType,
       eventDataJson: eventData.json,
       ...(clientTimestamp && { clientTimestamp: clientTimestamp.text }),

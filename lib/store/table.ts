@@ -28,9 +28,15 @@ export const SUBMISSION_SORT_KEY = 'submission';
 /** Event sort key: fixed-width UTC event time, then a digest of the event's content. */
 export const eventSortKey = (createdAtIso: string, digest: string): string => `${createdAtIso}#${digest}`;
 
-export const EVENT_SORT_KEY_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z#[A-Za-z0-9_-]{22}$/;
+/** base64url characters of the content digest: 132 bits. */
+export const EVENT_DIGEST_LENGTH = 22;
+const ISO_MILLIS_LENGTH = '2014-10-08T19:29:58.123Z'.length;
 
-export const createdAtOfSortKey = (sortKey: string): string => sortKey.slice(0, 24);
+export const EVENT_SORT_KEY_PATTERN = new RegExp(
+  `^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z#[A-Za-z0-9_-]{${EVENT_DIGEST_LENGTH}}$`,
+);
+
+export const createdAtOfSortKey = (sortKey: string): string => sortKey.slice(0, ISO_MILLIS_LENGTH);
 
 /** Attribute names of the items, beyond the keys. */
 export const EventAttribute = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FUNCTION_ARCHITECTURE, FUNCTION_RUNTIME, SERVICE_NAME } from '../../infra/constructs/events-function.ts';
+import { FUNCTION_ARCHITECTURE, FUNCTION_RUNTIME } from '../../infra/constructs/events-function.ts';
 import { FUNCTION_SIZES, LOG_RETENTION } from '../../infra/events-stack.ts';
 import { DEPLOYMENT_CONTEXT, resource, synth } from './synth.ts';
 
@@ -49,7 +49,6 @@ describe.each(Object.entries(FUNCTIONS))('the %s function', (name, { prefix, act
       RETENTION_DAYS: DEPLOYMENT_CONTEXT.retentionDays,
       COURSE_CLAIM: 'course_ids',
       NODE_OPTIONS: '--enable-source-maps',
-      POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
       POWERTOOLS_LOG_LEVEL: 'INFO',
       POWERTOOLS_LOGGER_LOG_EVENT: 'false',
     });
