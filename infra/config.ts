@@ -12,7 +12,7 @@ import { transformOrIssue } from '#lib/transform-or-issue.ts';
  */
 
 /** Each setting: its context key, its environment fallback. */
-export const CONFIG_KEYS = {
+const CONFIG_KEYS = {
   issuer: 'JWT_ISSUER',
   audience: 'JWT_AUDIENCE',
   allowedOrigins: 'ALLOWED_ORIGINS',

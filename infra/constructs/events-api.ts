@@ -27,7 +27,7 @@ export interface EventsApiProps {
  * One JSON object per request. `httpMethod` and `status` feed the writer's 503 rate; nothing here
  * carries a token or a request body.
  */
-export const ACCESS_LOG_FIELDS = {
+const ACCESS_LOG_FIELDS = {
   requestId: '$context.requestId',
   requestTime: '$context.requestTime',
   ip: '$context.identity.sourceIp',

@@ -5,7 +5,7 @@ import type { AuthorizerDenial, TokenFailure } from '#lib/auth/gateway-denials.t
 import { renderGatewayClaims, tokenScopes } from '#lib/auth/gateway-claims.ts';
 
 /** The gateway verifies RSA signatures only. */
-export const ALLOWED_ALGORITHMS = ['RS256', 'RS384', 'RS512'];
+const ALLOWED_ALGORITHMS = ['RS256', 'RS384', 'RS512'];
 
 export interface JwtAuthorizerOptions {
   /** Compared exactly with the token's `iss`. */

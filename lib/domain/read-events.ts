@@ -23,7 +23,7 @@ export interface EventsPage {
 }
 
 /** Like Canvas: out-of-range page sizes are clamped rather than refused. */
-export const clampPerPage = (perPage = DEFAULT_PER_PAGE): number => Math.min(MAX_PER_PAGE, Math.max(1, perPage));
+const clampPerPage = (perPage = DEFAULT_PER_PAGE): number => Math.min(MAX_PER_PAGE, Math.max(1, perPage));
 
 export async function readEvents(
   store: EventStore,

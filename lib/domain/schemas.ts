@@ -32,7 +32,7 @@ const POSITIVE_INTEGER = 'must be a positive integer';
 
 /** An attempt number, from a query string (text) or a JSON body (number). */
 const AT_MOST_MAX_ATTEMPT = `must be at most ${MAX_ATTEMPT}`;
-export const attemptSchema = z.union(
+const attemptSchema = z.union(
   [
     z.int(POSITIVE_INTEGER).check(z.minimum(1, POSITIVE_INTEGER), z.maximum(MAX_ATTEMPT, AT_MOST_MAX_ATTEMPT)),
     z.pipe(

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { EMBEDDED_STORE_CREDENTIALS } from '#lib/store/document-client.ts';
 import { createTableInput } from '#lib/store/table.ts';
 
 export const LOCAL_REGION = 'local';
@@ -29,7 +30,7 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
   const client = new DynamoDBClient({
     endpoint,
     region: LOCAL_REGION,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    credentials: EMBEDDED_STORE_CREDENTIALS,
   });
   try {
     const describe = () => client.send(new DescribeTableCommand({ TableName: tableName }));

@@ -14,7 +14,7 @@ const TEXT_MEDIA_TYPE = /^(text\/|application\/(json|[\w.+-]+\+json|xml|x-www-fo
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Request headers as API Gateway passes them: names lower-cased, repeats joined by commas, cookies apart. */
-export function gatewayHeaders(request: IncomingMessage): Record<string, string> {
+function gatewayHeaders(request: IncomingMessage): Record<string, string> {
   const headers: Record<string, string> = {};
   for (let i = 0; i < request.rawHeaders.length; i += 2) {
     const name = request.rawHeaders[i]!.toLowerCase();
@@ -102,12 +102,8 @@ const gatewayTime = (date: Date): string =>
   `${two(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${date.getUTCFullYear()}:` +
   `${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())} +0000`;
 
-/** Writes a function's result back as API Gateway would, inferring a 200 JSON answer when there is no statusCode. */
-export function writeHttpApiResult(response: ServerResponse, result: HttpResult | string | undefined): void {
-  const structured: HttpResult =
-    typeof result === 'object' && result !== null && 'statusCode' in result
-      ? result
-      : { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(result) };
+/** Writes a function's result back as API Gateway would: status, headers, cookies, base64 bodies decoded. */
+export function writeHttpApiResult(response: ServerResponse, structured: HttpResult): void {
   const body = structured.body === undefined ? undefined : Buffer.from(structured.body, structured.isBase64Encoded ? 'base64' : 'utf8');
   for (const [name, value] of Object.entries(structured.headers ?? {})) response.setHeader(name, String(value));
   if (structured.cookies?.length) response.setHeader('set-cookie', structured.cookies);

@@ -21,7 +21,7 @@ export interface LocalAuthorizeOptions {
  * The local server's stand-in for the HTTP API's JWT authorizer: the same rules (lib/auth) for the
  * fixed local issuer and audience, each route requiring its scope, refusals answered as the gateway does.
  */
-export function createLocalAuthorize({ keys, scopeOverrides, onDenial, clock }: LocalAuthorizeOptions): Authorize {
+function createLocalAuthorize({ keys, scopeOverrides, onDenial, clock }: LocalAuthorizeOptions): Authorize {
   const authorizer = createJwtAuthorizer({ issuer: LOCAL_ISSUER, audiences: [LOCAL_AUDIENCE], keys, ...(clock && { clock }) });
   const routeScopes = eventsRouteScopes(scopeOverrides);
   return async (method, headers) => {

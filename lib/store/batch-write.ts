@@ -4,7 +4,7 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { StorageBusyError } from '#lib/domain/errors.ts';
 
 /** DynamoDB's own cap on the items of one BatchWriteItem call. */
-export const BATCH_WRITE_LIMIT = 25;
+const BATCH_WRITE_LIMIT = 25;
 
 export interface BatchWritePolicy {
   /** How many BatchWriteItem calls may be in flight at once. */

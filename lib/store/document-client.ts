@@ -7,6 +7,9 @@ export interface DocumentClientOptions {
   endpoint?: string | undefined;
 }
 
+/** The embedded store checks no signature, but the SDK wants something to sign with. */
+export const EMBEDDED_STORE_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
 export function createDocumentClient({ region, endpoint }: DocumentClientOptions): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
     region,
@@ -15,7 +18,7 @@ export function createDocumentClient({ region, endpoint }: DocumentClientOptions
     // when requestTimeout passes, and waits on.
     maxAttempts: 3,
     requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000, throwOnRequestTimeout: true },
-    ...(endpoint && { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+    ...(endpoint && { endpoint, credentials: EMBEDDED_STORE_CREDENTIALS }),
   });
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }

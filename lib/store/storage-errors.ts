@@ -13,7 +13,7 @@ const TRANSIENT_ERROR_NAMES = new Set([
 const TRANSIENT_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED']);
 
 /** Throttling, DynamoDB 5xx and network failures that outlived the SDK's own retries. */
-export function isTransientStorageError(error: unknown): boolean {
+function isTransientStorageError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const { $metadata, code } = error as { $metadata?: { httpStatusCode?: number }; code?: string };
   return (

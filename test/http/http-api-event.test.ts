@@ -8,7 +8,7 @@ import { toHttpApiEvent, writeHttpApiResult } from '#lib/local/http-api-event.ts
 let server: Server;
 let base: string;
 let lastEvent: HttpEvent;
-let reply: HttpResult | string = { statusCode: 204 };
+let reply: HttpResult = { statusCode: 204 };
 
 beforeAll(async () => {
   server = createServer(async (request, response) => {
@@ -85,13 +85,5 @@ describe('results written back', () => {
     expect(answer.headers.get('x-answer')).toBe('42');
     expect(answer.headers.getSetCookie()).toEqual(['a=1; Path=/', 'b=2']);
     expect([...new Uint8Array(await answer.arrayBuffer())]).toEqual([0, 1, 2]);
-  });
-
-  it('infers a 200 JSON answer from a result without a statusCode, as the gateway does', async () => {
-    reply = 'plain';
-    const answer = await fetch(`${base}/r/x`);
-    expect(answer.status).toBe(200);
-    expect(answer.headers.get('content-type')).toBe('application/json');
-    expect(await answer.json()).toBe('plain');
   });
 });
