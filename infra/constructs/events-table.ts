@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { type Attribute, AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { createTableInput, TTL_ATTRIBUTE } from '#lib/store/table.ts';
+import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '#lib/store/table.ts';
 
 export interface EventsTableProps {
   /** Development stacks only: delete the table with the stack, losing every event. */
@@ -15,7 +15,9 @@ export class EventsTable extends Construct {
   constructor(scope: Construct, id: string, { destroyOnDelete }: EventsTableProps) {
     super(scope, id);
     this.table = new Table(this, 'Table', {
-      ...keySchema(),
+      // String keys, as createTableInput declares them for the local store and the tests.
+      partitionKey: { name: PARTITION_KEY, type: AttributeType.STRING },
+      sortKey: { name: SORT_KEY, type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: TableEncryption.AWS_MANAGED,
@@ -28,20 +30,3 @@ export class EventsTable extends Construct {
     });
   }
 }
-
-/** The partition and sort key exactly as the shared CreateTable input declares them. */
-function keySchema(): { partitionKey: Attribute; sortKey: Attribute } {
-  const { KeySchema, AttributeDefinitions } = createTableInput('');
-  const attribute = (keyType: 'HASH' | 'RANGE'): Attribute => {
-    const name = KeySchema.find((key) => key.KeyType === keyType)!.AttributeName;
-    const type = AttributeDefinitions.find((definition) => definition.AttributeName === name)!.AttributeType;
-    return { name, type: ATTRIBUTE_TYPES[type] };
-  };
-  return { partitionKey: attribute('HASH'), sortKey: attribute('RANGE') };
-}
-
-const ATTRIBUTE_TYPES: Record<'S' | 'N' | 'B', AttributeType> = {
-  S: AttributeType.STRING,
-  N: AttributeType.NUMBER,
-  B: AttributeType.BINARY,
-};

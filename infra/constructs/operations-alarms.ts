@@ -35,7 +35,7 @@ const WRITER_METHOD: EventsMethod = 'POST';
 export const THRESHOLDS = {
   /** The handlers answer every error themselves, so any Lambda error is a crash, a timeout or a failed start. */
   functionErrors: 1,
-  /** 500s are bugs and 503s are covered by the writer's 503 rate; a handful is worth a look. */
+  /** 5xx other than the writer's 503s (those have their rate alarm): bugs, a handful is worth a look. */
   api5xx: 5,
   /** The SDK and the batch writer retry throttles; alarm when it lasts 3 periods in a row. */
   throttledRequests: 1,
@@ -80,7 +80,14 @@ export class OperationsAlarms extends Construct {
 
     this.alarm('WriterErrors', 'The writer function failed (crash, timeout or failed start).', props.writer.metricErrors({ period: PERIOD, statistic: 'Sum' }), THRESHOLDS.functionErrors);
     this.alarm('ReaderErrors', 'The reader function failed (crash, timeout or failed start).', props.reader.metricErrors({ period: PERIOD, statistic: 'Sum' }), THRESHOLDS.functionErrors);
-    this.alarm('Api5xx', 'The API answered 5xx.', props.api.metricServerError({ period: PERIOD, statistic: 'Sum' }), THRESHOLDS.api5xx);
+    const writer = this.writerAnswers(props.accessLogs);
+    const api5xxBesideWriter503s = new MathExpression({
+      expression: 'errors - FILL(busy, 0)',
+      usingMetrics: { errors: props.api.metricServerError({ period: PERIOD, statistic: 'Sum' }), busy: writer.busy },
+      label: "5xx answers, without the writer's 503s",
+      period: PERIOD,
+    });
+    this.alarm('Api5xx', "The API answered 5xx (the writer's 503s aside).", api5xxBesideWriter503s, THRESHOLDS.api5xx);
     this.alarm(
       'TableThrottles',
       'DynamoDB throttled the functions\' requests for 3 periods in a row.',
@@ -94,11 +101,17 @@ export class OperationsAlarms extends Construct {
       props.table.metricSystemErrorsForOperations({ operations: TABLE_OPERATIONS, period: PERIOD }),
       THRESHOLDS.dynamoSystemErrors,
     );
-    this.alarm('Writer503Rate', `${THRESHOLDS.writer503Percent}% or more of POSTs answered 503: storage still throttled after retries.`, this.writer503Percent(props.accessLogs), THRESHOLDS.writer503Percent);
+    const writer503Percent = new MathExpression({
+      expression: `IF(requests >= ${THRESHOLDS.writer503MinimumRequests}, 100 * FILL(busy, 0) / requests, 0)`,
+      usingMetrics: { requests: writer.requests, busy: writer.busy },
+      label: 'POSTs answered 503 (%)',
+      period: PERIOD,
+    });
+    this.alarm('Writer503Rate', `${THRESHOLDS.writer503Percent}% or more of POSTs answered 503: storage still throttled after retries.`, writer503Percent, THRESHOLDS.writer503Percent);
   }
 
-  /** The share of POSTs the gateway answered 503, from its access log. */
-  private writer503Percent(accessLogs: ILogGroup): IMetric {
+  /** The POSTs the gateway answered, and those answered 503, counted from its access log. */
+  private writerAnswers(accessLogs: ILogGroup): { requests: IMetric; busy: IMetric } {
     const namespace = `QuizSubmissionEvents/${Stack.of(this).stackName}`;
     // The writer's route is the API's only POST route. (Matching on the method keeps the pattern free of
     // the route key's braces.)
@@ -106,15 +119,10 @@ export class OperationsAlarms extends Construct {
     const counter = (id: string, metricName: string, filterPattern: ReturnType<typeof FilterPattern.all>) =>
       new MetricFilter(this, id, { logGroup: accessLogs, metricNamespace: namespace, metricName, filterPattern, metricValue: '1', defaultValue: 0 })
         .metric({ period: PERIOD, statistic: 'Sum' });
-    return new MathExpression({
-      expression: `IF(requests >= ${THRESHOLDS.writer503MinimumRequests}, 100 * FILL(busy, 0) / requests, 0)`,
-      usingMetrics: {
-        requests: counter('WriterRequests', 'WriterRequests', FilterPattern.all(isPost)),
-        busy: counter('Writer503s', 'Writer503s', FilterPattern.all(isPost, FilterPattern.stringValue('$.status', '=', '503'))),
-      },
-      label: 'POSTs answered 503 (%)',
-      period: PERIOD,
-    });
+    return {
+      requests: counter('WriterRequests', 'WriterRequests', FilterPattern.all(isPost)),
+      busy: counter('Writer503s', 'Writer503s', FilterPattern.all(isPost, FilterPattern.stringValue('$.status', '=', '503'))),
+    };
   }
 
   private alarm(id: string, description: string, metric: IMetric, threshold: number, evaluationPeriods = 1): void {

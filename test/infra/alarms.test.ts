@@ -40,14 +40,17 @@ describe('the alarms', () => {
     });
   });
 
-  it('Api5xx fires on the API\'s 5xx answers', () => {
-    expect(alarm('Api5xx')).toMatchObject({
+  it("Api5xx fires on the API's 5xx answers, the writer's 503s aside (they have their rate alarm)", () => {
+    const properties = alarm('Api5xx');
+    const { errors, busy } = metricsOf(properties);
+    expect(properties.Metrics.find((m: any) => m.Expression).Expression).toBe('errors - FILL(busy, 0)');
+    expect(errors).toMatchObject({
       Namespace: 'AWS/ApiGateway',
       MetricName: '5xx',
       Dimensions: [{ Name: 'ApiId', Value: { Ref: Object.keys(template.findResources('AWS::ApiGatewayV2::Api'))[0] } }],
-      Statistic: 'Sum',
-      Threshold: THRESHOLDS.api5xx,
     });
+    expect(busy).toEqual(metricsOf(alarm('Writer503Rate')).busy);
+    expect(properties.Threshold).toBe(THRESHOLDS.api5xx);
   });
 
   it.each([
