@@ -25,7 +25,7 @@ function gatewayHeaders(request: IncomingMessage): Record<string, string> {
 }
 
 /** Query parameters as API Gateway passes them: decoded, repeated names joined by commas. */
-function gatewayQuery(rawQueryString: string): Record<string, string> | undefined {
+export function gatewayQuery(rawQueryString: string): Record<string, string> | undefined {
   if (rawQueryString === '') return undefined;
   const query: Record<string, string> = {};
   for (const [name, value] of new URLSearchParams(rawQueryString)) {

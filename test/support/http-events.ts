@@ -1,5 +1,6 @@
 import type { HttpEvent } from '#lib/http/types.ts';
-import { routeKey } from '#lib/routes.ts';
+import { gatewayQuery } from '#lib/local/http-api-event.ts';
+import { EVENTS_PATH, routeKey } from '#lib/routes.ts';
 
 export interface SubmissionPath {
   courseId: string;
@@ -14,7 +15,7 @@ export const submission = (submissionId = '3', courseId = '1', quizId = '2'): Su
 });
 
 export const eventsPath = ({ courseId, quizId, submissionId }: SubmissionPath): string =>
-  `/api/v1/courses/${courseId}/quizzes/${quizId}/submissions/${submissionId}/events`;
+  EVENTS_PATH.replace('{course_id}', courseId).replace('{quiz_id}', quizId).replace('{id}', submissionId);
 
 export interface EventOptions {
   query?: string;
@@ -28,9 +29,7 @@ export interface EventOptions {
 /** A payload format 2.0 event as API Gateway sends it after its JWT authorizer let the request through. */
 export function httpEvent(method: 'GET' | 'POST', path: SubmissionPath, options: EventOptions = {}): HttpEvent {
   const rawQueryString = options.query ?? '';
-  const query = new URLSearchParams(rawQueryString);
-  const queryStringParameters: Record<string, string> = {};
-  for (const [name, value] of query) queryStringParameters[name] = name in queryStringParameters ? `${queryStringParameters[name]},${value}` : value;
+  const queryStringParameters = gatewayQuery(rawQueryString);
   const rawPath = eventsPath(path);
   return {
     version: '2.0',
@@ -43,16 +42,12 @@ export function httpEvent(method: 'GET' | 'POST', path: SubmissionPath, options:
       ...(method === 'POST' && { 'content-type': 'application/json' }),
       ...options.headers,
     },
-    ...(rawQueryString && { queryStringParameters }),
+    ...(queryStringParameters && { queryStringParameters }),
     pathParameters: { course_id: path.courseId, quiz_id: path.quizId, id: path.submissionId },
     requestContext: {
       accountId: '123456789012',
       apiId: 'api',
-      authorizer: {
-        principalId: '',
-        integrationLatency: 0,
-        jwt: { claims: { sub: options.subject ?? 'student-1', ...options.claims }, scopes: [] },
-      },
+      authorizer: { jwt: { claims: { sub: options.subject ?? 'student-1', ...options.claims }, scopes: [] } },
       domainName: 'events.example.com',
       domainPrefix: 'events',
       http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
