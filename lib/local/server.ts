@@ -43,12 +43,19 @@ const gatewayMessage = (statusCode: number, message: string): HttpResult => ({
   body: JSON.stringify({ message }),
 });
 
+/** The function modules read their configuration once, at import, as on Lambda: one server per process. */
+let functionsConfigured = false;
+
 /**
  * The whole API on one port: each request becomes the payload-format-2.0 event API Gateway would send,
  * handled by the same function modules Lambda runs, over the embedded store.
  */
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
   const { port = 3000, host = '127.0.0.1', dataDir, authorize, allowedOrigins = [], onEvent } = options;
+  if (functionsConfigured) {
+    throw new Error('A local server was already started in this process, and the function modules keep its store.');
+  }
+  functionsConfigured = true;
   const cors = createGatewayCors(allowedOrigins);
   const store = await startEmbeddedStore(dataDir);
   await ensureTable(store.endpoint, LOCAL_TABLE_NAME);

@@ -46,6 +46,12 @@ describe('the local server', () => {
     expect(seen.map((e) => e.client_timestamp)).toEqual(sent.map((e) => e.client_timestamp));
   });
 
+  it('refuses a second server in the same process, whose functions would keep the first store', async () => {
+    await expect(startLocalServer({ port: 0, authorize: async () => ({ jwt: { claims: {}, scopes: [] } }) })).rejects.toThrow(
+      /already started/,
+    );
+  });
+
   it('answers unknown routes and other methods with the gateway\'s 404 JSON', async () => {
     for (const [method, path] of [
       ['GET', '/'],
