@@ -1,17 +1,17 @@
 import { stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { type FunctionName, FUNCTIONS } from '#lib/routes.ts';
 import { BUNDLE_FILE_NAME, esbuildOptions, FUNCTION_BUNDLING } from '../infra/bundling.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const OUT = `${root}bench/out/bundles`;
 
-export const FUNCTIONS = ['post-events', 'get-events'] as const;
-export type BundleName = (typeof FUNCTIONS)[number] | 'baseline';
+export type BundleName = FunctionName | 'baseline';
 
 const ENTRIES: Record<BundleName, string> = {
-  'post-events': `${root}functions/post-events.ts`,
-  'get-events': `${root}functions/get-events.ts`,
+  writer: `${root}${FUNCTIONS.writer.entry}`,
+  reader: `${root}${FUNCTIONS.reader.entry}`,
   baseline: `${root}bench/baseline/document-client-only.ts`,
 };
 

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { ensureTable, startEmbeddedStore } from '#lib/local/embedded-store.ts';
+import { ensureTable, startEmbeddedStore } from '#local/embedded-store.ts';
 import { batchBody, distinctEvents, httpEvent, submission } from '../test/support/http-events.ts';
 import { type Bundle, type BundleName, buildBundle, type SdkMode, sdkBundled } from './bundles.ts';
 import { median, type Metric, ratioMetric } from './results.ts';
@@ -73,8 +73,8 @@ export async function measureColdStart({ runs = 15, flipped = true }: ColdStartO
       const make = async (name: BundleName, event: keyof typeof events, expectedStatus: number) => {
         invocations[`${name}/${mode}`] = { bundle: await buildBundle(name, mode), eventFile: `${OUT}/${event}.json`, expectedStatus };
       };
-      await make('post-events', 'post', 204);
-      await make('get-events', 'get', 200);
+      await make('writer', 'post', 204);
+      await make('reader', 'get', 200);
       await make('baseline', 'baseline', 200);
     }
     // One untimed run each: fills the OS file cache, and the POST creates what the GET reads.
@@ -94,7 +94,7 @@ export async function measureColdStart({ runs = 15, flipped = true }: ColdStartO
     for (const mode of modes) {
       const baseline = times[`baseline/${mode}`]!;
       const sdk = sdkBundled(mode) ? 'SDK bundled' : 'SDK external';
-      for (const name of ['post-events', 'get-events'] as const) {
+      for (const name of ['writer', 'reader'] as const) {
         const ours = times[`${name}/${mode}`]!;
         const note =
           `import ${median(ours.importMs).toFixed(1)} ms vs ${median(baseline.importMs).toFixed(1)} ms; ` +

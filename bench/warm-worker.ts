@@ -4,7 +4,9 @@
  * on demand and answers the time per request of each block, in µs.
  */
 import { performance } from 'node:perf_hooks';
-import { createEventStore } from '#lib/store/event-store.ts';
+import { createReaderHandler } from '#lib/handlers/reader.ts';
+import { createWriterHandler } from '#lib/handlers/writer.ts';
+import { createDynamoDbEventStore } from '#lib/store/dynamodb-event-store.ts';
 import { minimalGetHandler, minimalPostHandler } from './baseline/minimal-handlers.ts';
 import { cannedDocumentClient } from './canned-dynamodb.ts';
 import { type Handler, lambdaContext, warmScenarios } from './warm-scenarios.ts';
@@ -15,18 +17,15 @@ export type WarmReply = { ready: true } | { microseconds: number };
 
 const TABLE = 'bench';
 const side = process.argv[2] as WarmSide;
-process.env.TABLE_NAME ??= TABLE;
-const { createPostEventsHandler } = await import('../functions/post-events.ts');
-const { createGetEventsHandler } = await import('../functions/get-events.ts');
 
 const scenarios = new Map<string, { handler: Handler; event: Parameters<Handler>[0] }>();
 for (const scenario of warmScenarios()) {
   const client = cannedDocumentClient(scenario.answers);
   const isPost = scenario.event.requestContext.http.method === 'POST';
-  const store = createEventStore({ client, tableName: TABLE, retentionDays: 0 });
+  const store = createDynamoDbEventStore({ client, tableName: TABLE, retentionDays: 0 });
   const handler: Handler =
     side === 'ours'
-      ? isPost ? createPostEventsHandler(store, 'course_ids') : createGetEventsHandler(store, 'course_ids')
+      ? (isPost ? createWriterHandler : createReaderHandler)({ store, courseClaim: 'course_ids' })
       : isPost ? minimalPostHandler(client, TABLE) : minimalGetHandler(client, TABLE);
   const { statusCode } = await handler(scenario.event, lambdaContext);
   if (statusCode !== scenario.expectedStatus) throw new Error(`${scenario.name}: ${side} answered ${statusCode}`);

@@ -1,8 +1,8 @@
 import * as z from 'zod';
 import { DEFAULT_COURSE_CLAIM } from '#lib/auth/course-claim.ts';
-import { DEFAULT_EVENTS_SCOPES, requiredScopeFor } from '#lib/auth/scopes.ts';
+import { routeScopes, validScopeOverride } from '#lib/auth/scopes.ts';
 import { parseAllowedOrigins } from '#lib/cors.ts';
-import type { EventsMethod } from '#lib/routes.ts';
+import type { RouteId, TableAccess } from '#lib/routes.ts';
 import { transformOrIssue } from '#lib/transform-or-issue.ts';
 
 /**
@@ -66,7 +66,7 @@ const flag = text.pipe(z.enum(['true', 'false'], 'must be true or false')).trans
 /** The local server reads the same list with the same rules: never a wildcard, never a path. */
 const origins = text.transform(transformOrIssue(parseAllowedOrigins));
 
-const scope = (method: EventsMethod) => text.transform(transformOrIssue((value: string) => requiredScopeFor(method, { [method]: value })));
+const scopeOverride = (access: TableAccess) => text.transform(transformOrIssue((value: string) => validScopeOverride(access, value)));
 
 const configSchema = z
   .object({
@@ -81,8 +81,8 @@ const configSchema = z
     // Part of the stack name, so several stages can live in one account.
     stage: text.pipe(z.string().regex(/^[A-Za-z0-9-]{1,32}$/, 'must be 1-32 letters, digits or hyphens')).default(DEFAULTS.stage),
     // For an identity provider that cannot mint Canvas's scope strings.
-    readScope: scope('GET').default(DEFAULT_EVENTS_SCOPES.GET),
-    writeScope: scope('POST').default(DEFAULT_EVENTS_SCOPES.POST),
+    readScope: scopeOverride('read').optional(),
+    writeScope: scopeOverride('write').optional(),
     courseClaim: text.pipe(z.string().min(1)).default(DEFAULTS.courseClaim),
     destroyOnDelete: flag.default(false),
   })
@@ -95,7 +95,7 @@ type ParsedConfig = z.output<typeof configSchema>;
 
 export interface DeploymentConfig extends Omit<ParsedConfig, 'readScope' | 'writeScope'> {
   /** The scope each route requires: Canvas's scope strings unless overridden. */
-  scopes: Readonly<Record<EventsMethod, string>>;
+  scopes: Readonly<Record<RouteId, string>>;
   /** True when nothing was configured and the example values stand in: not for deployment. */
   usesExampleValues: boolean;
 }
@@ -117,7 +117,7 @@ export function loadDeploymentConfig(readContext: ContextReader, environment: No
   const parsed = configSchema.safeParse(usesExampleValues ? { ...EXAMPLE_VALUES } : raw);
   if (!parsed.success) throw new ConfigurationError(describeIssues(parsed.error, raw));
   const { readScope, writeScope, ...config } = parsed.data;
-  return { ...config, scopes: { GET: readScope, POST: writeScope }, usesExampleValues };
+  return { ...config, scopes: routeScopes({ read: readScope, write: writeScope }), usesExampleValues };
 }
 
 function describeIssues(error: z.ZodError, raw: Partial<Record<ConfigKey, unknown>>): string {

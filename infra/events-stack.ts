@@ -2,6 +2,7 @@ import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { FUNCTION_TIMEOUT_SECONDS } from '#lib/domain/limits.ts';
+import { type FunctionName, FUNCTIONS } from '#lib/routes.ts';
 import type { DeploymentConfig } from './config.ts';
 import { EventsApi } from './constructs/events-api.ts';
 import { EventsFunction } from './constructs/events-function.ts';
@@ -59,23 +60,11 @@ export class EventsStack extends Stack {
       logRetention: LOG_RETENTION,
       logRemovalPolicy,
     };
-    const writer = new EventsFunction(this, 'Writer', {
-      ...shared,
-      ...FUNCTION_SIZES.writer,
-      entry: 'functions/post-events.ts',
-      description: 'Quiz submission events writer (POST)',
-      access: 'write',
-    });
-    const reader = new EventsFunction(this, 'Reader', {
-      ...shared,
-      ...FUNCTION_SIZES.reader,
-      entry: 'functions/get-events.ts',
-      description: 'Quiz submission events reader (GET)',
-      access: 'read',
-    });
+    const eventsFunction = (name: FunctionName, id: string) =>
+      new EventsFunction(this, id, { ...shared, ...FUNCTION_SIZES[name], ...FUNCTIONS[name] }).function;
+    const functions = { writer: eventsFunction('writer', 'Writer'), reader: eventsFunction('reader', 'Reader') };
     const api = new EventsApi(this, 'Api', {
-      writer: writer.function,
-      reader: reader.function,
+      functions,
       issuer: config.issuer,
       audience: config.audience,
       scopes: config.scopes,
@@ -85,8 +74,7 @@ export class EventsStack extends Stack {
       logRemovalPolicy,
     });
     new OperationsAlarms(this, 'Alarms', {
-      writer: writer.function,
-      reader: reader.function,
+      ...functions,
       api: api.api,
       accessLogs: api.accessLogs,
       table,

@@ -1,10 +1,10 @@
-import { EVENTS_METHODS } from './routes.ts';
+import { ROUTE_METHODS } from './routes.ts';
 
 /**
  * The HTTP API's CORS configuration apart from its origins: the stack configures the gateway with it
  * and the local server answers as the gateway does with it. No credentials: tokens travel in a header.
  */
-export const CORS_ALLOW_METHODS: readonly string[] = EVENTS_METHODS;
+export const CORS_ALLOW_METHODS: readonly string[] = ROUTE_METHODS;
 export const CORS_ALLOW_HEADERS: readonly string[] = ['authorization', 'content-type'];
 /** Readable by browser scripts: the pages of a GET, and how long to wait after a 503. */
 export const CORS_EXPOSE_HEADERS: readonly string[] = ['link', 'retry-after'];

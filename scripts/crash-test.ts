@@ -1,6 +1,6 @@
 /**
  * `npm run crash-test`: crash durability of the local server. Quiz clients post and resend through
- * `lib/local/start.ts` (a child process on a temporary DATA_DIR); mid-load the server is killed with
+ * `local/start.ts` (a child process on a temporary DATA_DIR); mid-load the server is killed with
  * SIGKILL and restarted on the same DATA_DIR, several times; the clients finish their resends; then
  * every event must be stored exactly once. Loopback only, bounded by counts and a global time limit.
  *
@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { mintLocalToken } from '#lib/auth/local-token.ts';
-import { loadLocalSettings } from '#lib/local/local-settings.ts';
+import { loadLocalSettings } from '#local/local-settings.ts';
 import { type SubmissionPath, submission } from '../test/support/http-events.ts';
 import { postBatch, readAllEvents } from '../test/support/local-http.ts';
 import { type PostOutcome, QuizClient, reconcile, type Reconciliation, seededRandom, sumReconciliations } from '../test/support/quiz-client.ts';
@@ -60,7 +60,7 @@ export const defaultCrashTestOptions: CrashTestOptions = {
   seed: 1,
 };
 
-/** The local server as a child process: `node --import tsx lib/local/start.ts`, so that SIGKILL reaches the server itself. */
+/** The local server as a child process: `node --import tsx local/start.ts`, so that SIGKILL reaches the server itself. */
 class ServerProcess {
   private constructor(
     private readonly child: ChildProcess,
@@ -69,7 +69,7 @@ class ServerProcess {
   ) {}
 
   static async start(dataDir: string, timeoutMs: number): Promise<ServerProcess> {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'lib/local/start.ts'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
       cwd: ROOT,
       env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
       stdio: ['ignore', 'pipe', 'pipe'],

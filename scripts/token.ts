@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { mintLocalToken } from '#lib/auth/local-token.ts';
 import type { LocalTokenScope } from '#lib/auth/local-token.ts';
 import { parseTtlSeconds } from '#lib/auth/token-ttl.ts';
-import { loadLocalSettings } from '#lib/local/local-settings.ts';
+import { loadLocalSettings } from '#local/local-settings.ts';
 
 const USAGE = 'usage: tsx scripts/token.ts --sub ID --scopes read,write [--course-ids 11,12] [--ttl 1h]';
 const TOKEN_SCOPES: readonly LocalTokenScope[] = ['read', 'write'];

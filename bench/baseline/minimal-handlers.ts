@@ -89,7 +89,7 @@ export function minimalGetHandler(client: DynamoDBDocumentClient, tableName: str
     );
     const base = `https://${event.requestContext.domainName}${event.rawPath}?attempt=${attempt}&`;
     const last = page.at(-1)!.sk;
-    const seal = digest(`${submissionPk}#${attempt}#${last}`, 16);
+    const seal = digest(`${path.course_id}#${path.quiz_id}#${path.id}#${attempt}#${last}`, 16);
     const next = Items.length > perPage && Buffer.from(JSON.stringify([attempt, last, seal])).toString('base64url');
     const link =
       `<${base}page=1&per_page=${perPage}>; rel="current",` +

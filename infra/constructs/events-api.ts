@@ -7,15 +7,14 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { CORS_ALLOW_HEADERS, CORS_ALLOW_METHODS, CORS_EXPOSE_HEADERS, CORS_MAX_AGE_SECONDS } from '#lib/cors.ts';
-import { EVENTS_PATH, type EventsMethod } from '#lib/routes.ts';
+import { type FunctionName, ROUTE_IDS, ROUTES, type RouteId } from '#lib/routes.ts';
 
 export interface EventsApiProps {
-  writer: IFunction;
-  reader: IFunction;
+  functions: Readonly<Record<FunctionName, IFunction>>;
   issuer: string;
   audience: string[];
   /** The scope each route requires. */
-  scopes: Readonly<Record<EventsMethod, string>>;
+  scopes: Readonly<Record<RouteId, string>>;
   /** Browser origins allowed by CORS; none means no CORS at all. */
   allowedOrigins: string[];
   throttle: { rateLimit: number; burstLimit: number };
@@ -85,19 +84,20 @@ export class EventsApi extends Construct {
     });
 
     const authorizer = new HttpJwtAuthorizer('CanvasJwt', props.issuer, { jwtAudience: props.audience });
-    const routes = [
-      { method: HttpMethod.POST, handler: props.writer, scope: props.scopes.POST, id: 'Writer' },
-      { method: HttpMethod.GET, handler: props.reader, scope: props.scopes.GET, id: 'Reader' },
-    ];
-    for (const route of routes) {
+    const integrations = {
+      writer: new HttpLambdaIntegration('Writer', props.functions.writer),
+      reader: new HttpLambdaIntegration('Reader', props.functions.reader),
+    };
+    for (const id of ROUTE_IDS) {
+      const { method, path, servedBy } = ROUTES[id];
       this.api.addRoutes({
-        path: EVENTS_PATH,
-        methods: [route.method],
-        integration: new HttpLambdaIntegration(route.id, route.handler),
+        path,
+        methods: [HttpMethod[method]],
+        integration: integrations[servedBy],
         authorizer,
-        authorizationScopes: [route.scope],
+        authorizationScopes: [props.scopes[id]],
       });
     }
-    this.eventsUrl = `${this.api.apiEndpoint}${EVENTS_PATH}`;
+    this.eventsUrl = `${this.api.apiEndpoint}${ROUTES.postEvents.path}`;
   }
 }

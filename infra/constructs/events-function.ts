@@ -7,6 +7,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { Config } from '#lib/config.ts';
+import type { TableAccess } from '#lib/routes.ts';
 import { FUNCTION_BUNDLING } from '../bundling.ts';
 
 export const FUNCTION_RUNTIME = Runtime.NODEJS_24_X;
@@ -18,12 +19,11 @@ export const FUNCTION_ARCHITECTURE = Architecture.ARM_64;
  * condition fails, and stores events with BatchWriteItem (its PutRequests need no PutItem).
  * The reader reads the submission's current attempt with GetItem and pages with Query.
  */
-export const TABLE_ACTIONS = {
+export const TABLE_ACTIONS: Readonly<Record<TableAccess, readonly string[]>> = {
   write: ['dynamodb:BatchWriteItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem'],
   read: ['dynamodb:GetItem', 'dynamodb:Query'],
-} as const;
+};
 
-export type TableAccess = keyof typeof TABLE_ACTIONS;
 
 /** The settings lib/config.ts reads; Lambda itself sets AWS_REGION. */
 type FunctionSettings = Pick<Record<keyof Config, string>, 'TABLE_NAME' | 'RETENTION_DAYS' | 'COURSE_CLAIM'>;

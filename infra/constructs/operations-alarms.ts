@@ -15,7 +15,7 @@ import { FilterPattern, type ILogGroup, MetricFilter } from 'aws-cdk-lib/aws-log
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import type { EventsMethod } from '#lib/routes.ts';
+import { ROUTES } from '#lib/routes.ts';
 import { TABLE_ACTIONS } from './events-function.ts';
 
 export interface OperationsAlarmsProps {
@@ -29,7 +29,8 @@ export interface OperationsAlarmsProps {
 }
 
 const PERIOD = Duration.minutes(5);
-const WRITER_METHOD: EventsMethod = 'POST';
+/** The writer's route is the API's only route of its method, so the method tells its requests apart. */
+const WRITER_METHOD = ROUTES.postEvents.method;
 
 /** Thresholds, per 5-minute period unless said otherwise. */
 export const THRESHOLDS = {

@@ -1,12 +1,11 @@
 import { SignJWT } from 'jose';
 import { DEFAULT_COURSE_CLAIM } from '#lib/auth/course-claim.ts';
 import { loadLocalSigningKey, LOCAL_SIGNING_ALGORITHM } from '#lib/auth/local-keys.ts';
-import { LOCAL_AUDIENCE, LOCAL_ISSUER, requiredScopeFor } from '#lib/auth/scopes.ts';
-import type { EventsRouteMethod, EventsScopeOverrides } from '#lib/auth/scopes.ts';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER, type ScopeOverrides, scopesOfAccess } from '#lib/auth/scopes.ts';
+import type { TableAccess } from '#lib/routes.ts';
 
-export type LocalTokenScope = 'read' | 'write';
-
-const METHOD_OF_SCOPE: Readonly<Record<LocalTokenScope, EventsRouteMethod>> = { read: 'GET', write: 'POST' };
+/** `read` grants every reader (GET) route's scope, `write` the writer's. */
+export type LocalTokenScope = TableAccess;
 
 export interface LocalTokenRequest {
   /** Where the local key pair lives (created on first use). */
@@ -17,7 +16,7 @@ export interface LocalTokenRequest {
   courseIds?: readonly string[];
   ttlSeconds: number;
   /** The same overrides the local server verifies with. */
-  scopeOverrides?: EventsScopeOverrides;
+  scopeOverrides?: ScopeOverrides;
   courseClaim?: string;
   now?: Date;
 }
@@ -30,7 +29,7 @@ export async function mintLocalToken(request: LocalTokenRequest): Promise<string
 
   const { kid, privateKey } = await loadLocalSigningKey(dataDir);
   const issuedAt = Math.floor(now.getTime() / 1000);
-  const scopeStrings = [...new Set(scopes.map((scope) => requiredScopeFor(METHOD_OF_SCOPE[scope], scopeOverrides)))];
+  const scopeStrings = [...new Set(scopes.flatMap((scope) => scopesOfAccess(scope, scopeOverrides)))];
 
   return new SignJWT({
     ...(scopeStrings.length > 0 && { scope: scopeStrings.join(' ') }),

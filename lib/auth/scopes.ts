@@ -1,32 +1,37 @@
-import { EVENTS_PATH, type EventsMethod } from '#lib/routes.ts';
+import { accessOf, canvasPathTemplate, ROUTE_IDS, ROUTES, type RouteId, type TableAccess } from '#lib/routes.ts';
 
-/** The events route as Canvas writes it in its scope strings: /api/v1/courses/:course_id/…/events. */
-export const EVENTS_ROUTE_TEMPLATE = EVENTS_PATH.replace(/\{(\w+)\}/g, ':$1');
+/** Canvas's own scope string for a route: `url:<METHOD>|<route template>`. */
+export const canvasScope = (id: RouteId): string => `url:${ROUTES[id].method}|${canvasPathTemplate(id)}`;
 
-export type EventsRouteMethod = EventsMethod;
+/**
+ * Scopes an operator configures instead of Canvas's, for an IdP that cannot mint those exact strings:
+ * `read` replaces the scope of every reader route, `write` the writer's.
+ */
+export type ScopeOverrides = Partial<Record<TableAccess, string | undefined>>;
 
-/** Canvas's own scope strings: `url:<METHOD>|<route template>`. */
-export const DEFAULT_EVENTS_SCOPES: Readonly<Record<EventsRouteMethod, string>> = {
-  GET: `url:GET|${EVENTS_ROUTE_TEMPLATE}`,
-  POST: `url:POST|${EVENTS_ROUTE_TEMPLATE}`,
-};
-
-/** Scopes an operator configures instead of Canvas's, for an IdP that cannot mint those exact strings. */
-export type EventsScopeOverrides = Partial<Record<EventsRouteMethod, string | undefined>>;
-
-export function requiredScopeFor(method: EventsRouteMethod, overrides: EventsScopeOverrides = {}): string {
-  const override = overrides[method];
-  if (override === undefined) return DEFAULT_EVENTS_SCOPES[method];
+/** An override as given, if it could ever match a token; throws otherwise. */
+export function validScopeOverride(access: TableAccess, override: string): string {
   // The gateway compares scopes as whitespace-separated tokens, so a blank or spaced scope could never match.
   if (!/^\S+$/.test(override)) {
-    throw new Error(`The ${method} scope override must be one non-empty token without whitespace, got ${JSON.stringify(override)}`);
+    throw new Error(`The ${access} scope override must be one non-empty token without whitespace, got ${JSON.stringify(override)}`);
   }
   return override;
 }
 
-export function eventsRouteScopes(overrides: EventsScopeOverrides = {}): Record<EventsRouteMethod, string> {
-  return { GET: requiredScopeFor('GET', overrides), POST: requiredScopeFor('POST', overrides) };
+/** The scope a route requires: Canvas's, unless its access has an override. */
+export function routeScope(id: RouteId, overrides: ScopeOverrides = {}): string {
+  const override = overrides[accessOf(id)];
+  return override === undefined ? canvasScope(id) : validScopeOverride(accessOf(id), override);
 }
+
+export function routeScopes(overrides: ScopeOverrides = {}): Record<RouteId, string> {
+  return Object.fromEntries(ROUTE_IDS.map((id) => [id, routeScope(id, overrides)])) as Record<RouteId, string>;
+}
+
+/** Every scope of one access: what `read` or `write` grants in a local token. */
+export const scopesOfAccess = (access: TableAccess, overrides: ScopeOverrides = {}): string[] => [
+  ...new Set(ROUTE_IDS.filter((id) => accessOf(id) === access).map((id) => routeScope(id, overrides))),
+];
 
 /**
  * The issuer and audience of the tokens the local server mints and accepts. Fixed, documented values:

@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import * as z from 'zod/mini';
-import { EVENT_SORT_KEY_PATTERN, type SubmissionRef, submissionPartitionKey } from '#lib/store/table.ts';
+import { EVENT_KEY_PATTERN } from './event-key.ts';
+import type { SubmissionRef } from './ids.ts';
 import { BadRequestError } from './errors.ts';
 import { MAX_ATTEMPT } from './limits.ts';
 
@@ -12,23 +13,23 @@ import { MAX_ATTEMPT } from './limits.ts';
  */
 export interface Bookmark {
   attempt: number;
-  afterSortKey: string;
+  afterKey: string;
 }
 
 const PREFIX = 'bookmark:';
 
 const bookmarkSchema = z.tuple([
   z.int().check(z.minimum(1), z.maximum(MAX_ATTEMPT)),
-  z.string().check(z.regex(EVENT_SORT_KEY_PATTERN)),
+  z.string().check(z.regex(EVENT_KEY_PATTERN)),
   z.string(),
 ]);
 
-const seal = (submission: SubmissionRef, { attempt, afterSortKey }: Bookmark): string =>
-  hash('sha256', `${submissionPartitionKey(submission)}#${attempt}#${afterSortKey}`, 'base64url').slice(0, 16);
+const seal = (submission: SubmissionRef, { attempt, afterKey }: Bookmark): string =>
+  hash('sha256', `${submission.courseId}#${submission.quizId}#${submission.submissionId}#${attempt}#${afterKey}`, 'base64url').slice(0, 16);
 
 export const encodeBookmark = (submission: SubmissionRef, bookmark: Bookmark): string =>
   PREFIX +
-  Buffer.from(JSON.stringify([bookmark.attempt, bookmark.afterSortKey, seal(submission, bookmark)])).toString('base64url');
+  Buffer.from(JSON.stringify([bookmark.attempt, bookmark.afterKey, seal(submission, bookmark)])).toString('base64url');
 
 export function decodeBookmark(submission: SubmissionRef, page: string): Bookmark {
   const invalid = new BadRequestError('page is not a bookmark this API issued for this submission', 'page');
@@ -40,8 +41,8 @@ export function decodeBookmark(submission: SubmissionRef, page: string): Bookmar
   }
   const parsed = bookmarkSchema.safeParse(decoded);
   if (!parsed.success) throw invalid;
-  const [attempt, afterSortKey] = parsed.data;
-  const bookmark = { attempt, afterSortKey };
+  const [attempt, afterKey] = parsed.data;
+  const bookmark = { attempt, afterKey };
   // Only the exact text issued for this submission is accepted (base64url decoding forgives stray characters).
   if (encodeBookmark(submission, bookmark) !== page) throw invalid;
   return bookmark;

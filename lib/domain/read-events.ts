@@ -1,5 +1,5 @@
-import type { SubmissionRef } from '#lib/store/table.ts';
-import type { EventStore } from '#lib/store/event-store.ts';
+import type { EventStore } from './event-store.ts';
+import type { SubmissionRef } from './ids.ts';
 import type { Bookmark } from './bookmark.ts';
 import type { Caller } from './caller.ts';
 import { BadRequestError, ForbiddenError, NotFoundError } from './errors.ts';
@@ -45,7 +45,7 @@ export async function readEvents(
   const perPage = clampPerPage(request.perPage);
   // One item more than the page tells whether a next page exists, in the same Query. A Query that
   // DynamoDB cut at 1 MB makes a shorter page that still links to the next.
-  const { events, cutShort } = await store.queryEvents({ ...submission, attempt }, perPage + 1, bookmark?.afterSortKey, signal);
+  const { events, cutShort } = await store.queryEvents({ ...submission, attempt }, perPage + 1, bookmark?.afterKey, signal);
   if (!bookmark && events.length === 0) throw new NotFoundError('no events for this attempt');
   const page = events.slice(0, perPage);
   const more = events.length > perPage || (cutShort && page.length > 0);
@@ -53,6 +53,6 @@ export async function readEvents(
     attempt,
     perPage,
     events: page,
-    next: more ? { attempt, afterSortKey: page.at(-1)!.sortKey } : undefined,
+    next: more ? { attempt, afterKey: page.at(-1)!.key } : undefined,
   };
 }

@@ -1,5 +1,5 @@
-import type { SubmissionRef } from '#lib/store/table.ts';
-import type { EventStore } from '#lib/store/event-store.ts';
+import type { EventStore } from './event-store.ts';
+import type { SubmissionRef } from './ids.ts';
 import type { Caller } from './caller.ts';
 import { ForbiddenError } from './errors.ts';
 import type { SubmittedEvent } from './schemas.ts';

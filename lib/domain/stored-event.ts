@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import { EVENT_DIGEST_LENGTH, eventSortKey } from '#lib/store/table.ts';
+import { EVENT_DIGEST_LENGTH, eventKey } from './event-key.ts';
 import { canonicalJson } from './json-text.ts';
 import { eventTimeMs, toIsoMillis } from './event-time.ts';
 import type { SubmittedEvent } from './schemas.ts';
@@ -7,7 +7,7 @@ import type { SubmittedEvent } from './schemas.ts';
 /** An event as it is kept: everything a read returns is here or derived from here. */
 export interface StoredEvent {
   /** Event time, then a digest of the content: a resent event gets the same key and overwrites itself. */
-  sortKey: string;
+  key: string;
   eventType: string;
   /** event_data as JSON text, exactly as it will be returned. */
   eventDataJson: string;
@@ -30,11 +30,11 @@ export function toStoredEvents(events: readonly SubmittedEvent[], receivedMs: nu
   return events.map(({ eventType, eventData, clientTimestamp }) => {
     const createdAt = toIsoMillis(eventTimeMs(clientTimestamp?.epochMs, receivedMs));
     const content = JSON.stringify([eventType, canonicalJson(eventData.value), clientTimestamp?.text ?? null]);
-    const baseKey = eventSortKey(createdAt, digest(content, EVENT_DIGEST_LENGTH));
+    const baseKey = eventKey(createdAt, digest(content, EVENT_DIGEST_LENGTH));
     const repeat = repeats.get(baseKey) ?? 0;
     repeats.set(baseKey, repeat + 1);
     return {
-      sortKey: repeat === 0 ? baseKey : eventSortKey(createdAt, digest(`${content}#${repeat}`, EVENT_DIGEST_LENGTH)),
+      key: repeat === 0 ? baseKey : eventKey(createdAt, digest(`${content}#${repeat}`, EVENT_DIGEST_LENGTH)),
       eventType,
       eventDataJson: eventData.json,
       ...(clientTimestamp && { clientTimestamp: clientTimestamp.text }),
@@ -44,4 +44,4 @@ export function toStoredEvents(events: readonly SubmittedEvent[], receivedMs: nu
 }
 
 /** A string id, unique within the submission (attempts included) and the same on every read. */
-export const eventId = (attempt: number, sortKey: string): string => digest(`${attempt}#${sortKey}`, 16);
+export const eventId = (attempt: number, key: string): string => digest(`${attempt}#${key}`, 16);

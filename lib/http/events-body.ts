@@ -1,5 +1,5 @@
 import { eventId, type StoredEvent } from '#lib/domain/stored-event.ts';
-import { createdAtOfSortKey } from '#lib/store/table.ts';
+import { createdAtOfEventKey } from '#lib/domain/event-key.ts';
 
 /**
  * The GET body: Canvas's four keys per event plus client_timestamp, received_at and attempt.
@@ -8,8 +8,8 @@ import { createdAtOfSortKey } from '#lib/store/table.ts';
 export function eventsBody(attempt: number, events: readonly StoredEvent[]): string {
   const rendered = events.map(
     (event) =>
-      `{"id":"${eventId(attempt, event.sortKey)}","event_type":${JSON.stringify(event.eventType)},` +
-      `"event_data":${event.eventDataJson},"created_at":"${createdAtOfSortKey(event.sortKey)}",` +
+      `{"id":"${eventId(attempt, event.key)}","event_type":${JSON.stringify(event.eventType)},` +
+      `"event_data":${event.eventDataJson},"created_at":"${createdAtOfEventKey(event.key)}",` +
       `"client_timestamp":${JSON.stringify(event.clientTimestamp ?? null)},"received_at":"${event.receivedAt}",` +
       `"attempt":${attempt}}`,
   );

@@ -1,12 +1,16 @@
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { StorageBusyError } from '#lib/domain/errors.ts';
+import { NotFoundError, StorageBusyError } from '#lib/domain/errors.ts';
 import { TIMEOUT_MARGIN_MS } from '#lib/domain/limits.ts';
+import { type RouteId, routeKey } from '#lib/routes.ts';
 import { errorResponse } from './error-response.ts';
 import { logger } from './logger.ts';
 import type { HttpEvent, HttpResult } from './types.ts';
 
 export type HttpHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
+
+/** One route's logic: `signal` aborts when the request's time is up (below). */
+export type RouteHandler = (event: HttpEvent, signal: AbortSignal) => Promise<HttpResult>;
 
 /**
  * Wraps a route's logic so that every thrown error becomes its HTTP answer, and only 5xx are logged.
@@ -33,4 +37,19 @@ export function httpHandler(handle: (event: HttpEvent, signal: AbortSignal) => P
       }
     })
     .handler((event, _context, { signal }) => handle(event, signal));
+}
+
+/** A function's handler over its routes, each picked by the event's route key (the gateway sets it). */
+export function routingHandler<Dependencies>(
+  routes: Partial<Record<RouteId, (dependencies: Dependencies) => RouteHandler>>,
+  dependencies: Dependencies,
+): HttpHandler {
+  const byRouteKey = new Map(
+    (Object.entries(routes) as [RouteId, (dependencies: Dependencies) => RouteHandler][]).map(([id, build]) => [routeKey(id), build(dependencies)]),
+  );
+  return httpHandler((event, signal) => {
+    const route = byRouteKey.get(event.routeKey);
+    if (!route) throw new NotFoundError(`no route ${event.routeKey}`);
+    return route(event, signal);
+  });
 }

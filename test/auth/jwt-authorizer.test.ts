@@ -3,7 +3,7 @@ import type { JWTPayload } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createJwtAuthorizer } from '#lib/auth/jwt-authorizer.ts';
 import type { AuthorizationResult, JwtAuthorizer } from '#lib/auth/jwt-authorizer.ts';
-import { DEFAULT_EVENTS_SCOPES } from '#lib/auth/scopes.ts';
+import { canvasScope } from '#lib/auth/scopes.ts';
 import {
   createSigningKey,
   jwksOf,
@@ -19,8 +19,8 @@ import {
 } from '../support/test-issuer.ts';
 import type { TestSigningKey } from '../support/test-issuer.ts';
 
-const GET_SCOPE = DEFAULT_EVENTS_SCOPES.GET;
-const POST_SCOPE = DEFAULT_EVENTS_SCOPES.POST;
+const GET_SCOPE = canvasScope('getEvents');
+const POST_SCOPE = canvasScope('postEvents');
 
 const UNAUTHORIZED = {
   ok: false,

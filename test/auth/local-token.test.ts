@@ -9,7 +9,7 @@ import type { JwtAuthorizer } from '#lib/auth/jwt-authorizer.ts';
 import { loadLocalSigningKey } from '#lib/auth/local-keys.ts';
 import { mintLocalToken } from '#lib/auth/local-token.ts';
 import type { LocalTokenRequest } from '#lib/auth/local-token.ts';
-import { DEFAULT_EVENTS_SCOPES, LOCAL_AUDIENCE, LOCAL_ISSUER } from '#lib/auth/scopes.ts';
+import { canvasScope, LOCAL_AUDIENCE, LOCAL_ISSUER, scopesOfAccess } from '#lib/auth/scopes.ts';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
 const NOW_SECONDS = NOW.getTime() / 1000;
@@ -42,7 +42,7 @@ describe('a local token', () => {
       sub: 'teacher-1',
       iat: NOW_SECONDS,
       exp: NOW_SECONDS + 900,
-      scope: DEFAULT_EVENTS_SCOPES.GET,
+      scope: canvasScope('getEvents'),
     });
   });
 
@@ -50,8 +50,8 @@ describe('a local token', () => {
     const token = await mint({ scopes: ['read'] });
 
     const [get, post] = await Promise.all([
-      localAuthorizer().authorize(`Bearer ${token}`, DEFAULT_EVENTS_SCOPES.GET),
-      localAuthorizer().authorize(`Bearer ${token}`, DEFAULT_EVENTS_SCOPES.POST),
+      localAuthorizer().authorize(`Bearer ${token}`, canvasScope('getEvents')),
+      localAuthorizer().authorize(`Bearer ${token}`, canvasScope('postEvents')),
     ]);
 
     expect(get.ok).toBe(true);
@@ -62,8 +62,8 @@ describe('a local token', () => {
     const token = await mint({ scopes: ['write'] });
 
     const [get, post] = await Promise.all([
-      localAuthorizer().authorize(`Bearer ${token}`, DEFAULT_EVENTS_SCOPES.GET),
-      localAuthorizer().authorize(`Bearer ${token}`, DEFAULT_EVENTS_SCOPES.POST),
+      localAuthorizer().authorize(`Bearer ${token}`, canvasScope('getEvents')),
+      localAuthorizer().authorize(`Bearer ${token}`, canvasScope('postEvents')),
     ]);
 
     expect(get).toMatchObject({ ok: false, statusCode: 403 });
@@ -73,11 +73,11 @@ describe('a local token', () => {
   it('with read and write lists both scopes, space-separated', async () => {
     const token = await mint({ scopes: ['read', 'write', 'read'] });
 
-    expect(decodeJwt(token).scope).toBe(`${DEFAULT_EVENTS_SCOPES.GET} ${DEFAULT_EVENTS_SCOPES.POST}`);
+    expect(decodeJwt(token).scope).toBe([...scopesOfAccess('read'), ...scopesOfAccess('write')].join(' '));
   });
 
   it('carries the overridden scope strings the local server is configured with', async () => {
-    const token = await mint({ scopes: ['read'], scopeOverrides: { GET: 'events.read' } });
+    const token = await mint({ scopes: ['read'], scopeOverrides: { read: 'events.read' } });
 
     expect((await localAuthorizer().authorize(`Bearer ${token}`, 'events.read')).ok).toBe(true);
   });
@@ -85,7 +85,7 @@ describe('a local token', () => {
   it('lists its courses in the course_ids claim, which reaches the handler as the gateway renders a list', async () => {
     const token = await mint({ courseIds: ['11', '12'] });
 
-    const result = await localAuthorizer().authorize(`Bearer ${token}`, DEFAULT_EVENTS_SCOPES.GET);
+    const result = await localAuthorizer().authorize(`Bearer ${token}`, canvasScope('getEvents'));
 
     expect(decodeJwt(token).course_ids).toEqual(['11', '12']);
     expect(result).toMatchObject({ ok: true, jwt: { claims: { course_ids: '[11 12]' } } });
@@ -103,7 +103,7 @@ describe('a local token', () => {
   it('is refused once its ttl has run out', async () => {
     const token = await mint({ ttlSeconds: 60 });
 
-    const result = await localAuthorizer(new Date((NOW_SECONDS + 60) * 1000)).authorize(`Bearer ${token}`, DEFAULT_EVENTS_SCOPES.GET);
+    const result = await localAuthorizer(new Date((NOW_SECONDS + 60) * 1000)).authorize(`Bearer ${token}`, canvasScope('getEvents'));
 
     expect(result).toMatchObject({ ok: false, statusCode: 401, reason: 'expired' });
   });

@@ -1,29 +1,35 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_EVENTS_SCOPES, EVENTS_ROUTE_TEMPLATE, eventsRouteScopes, requiredScopeFor } from '#lib/auth/scopes.ts';
+import { canvasScope, routeScope, routeScopes, scopesOfAccess } from '#lib/auth/scopes.ts';
+import { ROUTE_IDS, ROUTES } from '#lib/routes.ts';
 
-describe('the events route scopes', () => {
-  it('are Canvas scope strings by default', () => {
-    expect(EVENTS_ROUTE_TEMPLATE).toBe('/api/v1/courses/:course_id/quizzes/:quiz_id/submissions/:id/events');
-    expect(DEFAULT_EVENTS_SCOPES).toEqual({
-      GET: 'url:GET|/api/v1/courses/:course_id/quizzes/:quiz_id/submissions/:id/events',
-      POST: 'url:POST|/api/v1/courses/:course_id/quizzes/:quiz_id/submissions/:id/events',
-    });
+describe('route scopes', () => {
+  it("are Canvas's scope strings by default: url:<METHOD>|<path with :params>", () => {
+    expect(canvasScope('postEvents')).toBe('url:POST|/api/v1/courses/:course_id/quizzes/:quiz_id/submissions/:id/events');
+    expect(canvasScope('getEvents')).toBe('url:GET|/api/v1/courses/:course_id/quizzes/:quiz_id/submissions/:id/events');
+    expect(routeScopes()).toEqual(Object.fromEntries(ROUTE_IDS.map((id) => [id, canvasScope(id)])));
   });
 
-  it('are taken per method from the defaults when nothing is overridden', () => {
-    expect(requiredScopeFor('GET')).toBe(DEFAULT_EVENTS_SCOPES.GET);
-    expect(requiredScopeFor('POST', { GET: 'events.read' })).toBe(DEFAULT_EVENTS_SCOPES.POST);
+  it('give every route a scope of its own', () => {
+    expect(new Set(Object.values(routeScopes())).size).toBe(ROUTE_IDS.length);
   });
 
-  it('can be overridden per method for an IdP that cannot mint Canvas scopes', () => {
-    expect(eventsRouteScopes({ GET: 'events.read', POST: 'events.write' })).toEqual({ GET: 'events.read', POST: 'events.write' });
+  it('are overridden per access: read for every reader route, write for the writer', () => {
+    const scopes = routeScopes({ read: 'events.read', write: 'events.write' });
+    for (const id of ROUTE_IDS) expect(scopes[id]).toBe(ROUTES[id].servedBy === 'writer' ? 'events.write' : 'events.read');
+    expect(routeScope('postEvents', { read: 'events.read' })).toBe(canvasScope('postEvents'));
   });
 
   it('treat an undefined override as no override, as an unset environment variable reads', () => {
-    expect(requiredScopeFor('GET', { GET: undefined })).toBe(DEFAULT_EVENTS_SCOPES.GET);
+    expect(routeScope('getEvents', { read: undefined })).toBe(canvasScope('getEvents'));
+  });
+
+  it('of one access are what a local token with that access carries', () => {
+    expect(scopesOfAccess('write')).toEqual([canvasScope('postEvents')]);
+    expect(scopesOfAccess('read')).toEqual(ROUTE_IDS.filter((id) => ROUTES[id].method === 'GET').map(canvasScope));
+    expect(scopesOfAccess('read', { read: 'events.read' })).toEqual(['events.read']);
   });
 
   it.each(['', '  ', 'events read'])('refuse an override no token could match: %j', (override) => {
-    expect(() => requiredScopeFor('POST', { POST: override })).toThrow(/POST scope override/);
+    expect(() => routeScope('postEvents', { write: override })).toThrow(/write scope override/);
   });
 });

@@ -7,7 +7,7 @@ import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJwtAuthorizer } from '#lib/auth/jwt-authorizer.ts';
 import { loadLocalSigningKey } from '#lib/auth/local-keys.ts';
-import { DEFAULT_EVENTS_SCOPES, LOCAL_AUDIENCE, LOCAL_ISSUER } from '#lib/auth/scopes.ts';
+import { canvasScope, LOCAL_AUDIENCE, LOCAL_ISSUER } from '#lib/auth/scopes.ts';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
 const TSX = join(REPO_ROOT, 'node_modules/.bin/tsx');
@@ -52,8 +52,8 @@ describe('scripts/token.ts', () => {
       const { jwks } = await loadLocalSigningKey(dataDir);
       const authorizer = createJwtAuthorizer({ issuer: LOCAL_ISSUER, audiences: [LOCAL_AUDIENCE], keys: jwks });
       const [get, post] = await Promise.all([
-        authorizer.authorize(`Bearer ${token}`, DEFAULT_EVENTS_SCOPES.GET),
-        authorizer.authorize(`Bearer ${token}`, DEFAULT_EVENTS_SCOPES.POST),
+        authorizer.authorize(`Bearer ${token}`, canvasScope('getEvents')),
+        authorizer.authorize(`Bearer ${token}`, canvasScope('postEvents')),
       ]);
       expect([get.ok, post.ok]).toEqual([true, true]);
     },

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createGetEventsHandler } from '../../functions/get-events.ts';
-import { createPostEventsHandler } from '../../functions/post-events.ts';
+import { createReaderHandler } from '#lib/handlers/reader.ts';
+import { createWriterHandler } from '#lib/handlers/writer.ts';
 import { minimalGetHandler, minimalPostHandler } from '../../bench/baseline/minimal-handlers.ts';
 import { cannedRequestHandler } from '../../bench/canned-dynamodb.ts';
 import { lambdaContext, type WarmScenario, warmScenarios } from '../../bench/warm-scenarios.ts';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createEventStore } from '#lib/store/event-store.ts';
+import { createDynamoDbEventStore } from '#lib/store/dynamodb-event-store.ts';
 
 const TABLE = 'bench';
 
@@ -37,8 +37,8 @@ describe('the warm benchmark compares like with like', () => {
       const ours = recordingClient(scenario);
       const baseline = recordingClient(scenario);
       const isPost = scenario.event.requestContext.http.method === 'POST';
-      const store = createEventStore({ client: ours.client, tableName: TABLE, retentionDays: 0 });
-      const oursHandler = isPost ? createPostEventsHandler(store, 'course_ids') : createGetEventsHandler(store, 'course_ids');
+      const store = createDynamoDbEventStore({ client: ours.client, tableName: TABLE, retentionDays: 0 });
+      const oursHandler = (isPost ? createWriterHandler : createReaderHandler)({ store, courseClaim: 'course_ids' });
       const baselineHandler = isPost ? minimalPostHandler(baseline.client, TABLE) : minimalGetHandler(baseline.client, TABLE);
 
       // Act

@@ -6,11 +6,11 @@ import { importJWK, type CryptoKey, type JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLocalSigningKey } from '#lib/auth/local-keys.ts';
 import { mintLocalToken, type LocalTokenScope } from '#lib/auth/local-token.ts';
-import { eventsRouteScopes, LOCAL_AUDIENCE, LOCAL_ISSUER } from '#lib/auth/scopes.ts';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER, routeScopes } from '#lib/auth/scopes.ts';
 import type { HttpEvent } from '#lib/http/types.ts';
-import { LOCAL_REGION } from '#lib/local/embedded-store.ts';
-import { loadLocalAuthorize } from '#lib/local/local-authorizer.ts';
-import { type Authorize, type LocalServer, LOCAL_TABLE_NAME, startLocalServer } from '#lib/local/server.ts';
+import { LOCAL_REGION } from '#local/embedded-store.ts';
+import { loadLocalAuthorize } from '#local/local-authorizer.ts';
+import { type Authorize, type LocalServer, LOCAL_TABLE_NAME, startLocalServer } from '#local/server.ts';
 import { createSigningKey, sign, signHs256WithPublicKey, tamperPayload, type TestSigningKey, unsecuredToken } from '../support/test-issuer.ts';
 import type { ReturnedEvent } from '../support/api-shapes.ts';
 import documentedEvent from '../support/fixtures/apigw-v2-jwt-event.json' with { type: 'json' };
@@ -23,7 +23,7 @@ import { batchBody, distinctEvents, eventsPath, submission, type SubmissionPath 
  */
 const ALLOWED_ORIGIN = 'https://canvas.example.test';
 const OTHER_ORIGIN = 'https://elsewhere.example.test';
-const SCOPES = eventsRouteScopes();
+const SCOPES = routeScopes();
 const UNAUTHORIZED = { message: 'Unauthorized' };
 const FORBIDDEN_BY_GATEWAY = { message: 'Forbidden' };
 const FORBIDDEN_BY_CANVAS = { status: 'unauthorized', errors: [{ message: 'user not authorized to perform that action' }] };
@@ -76,7 +76,7 @@ const goodClaims = (overrides: JWTPayload = {}): JWTPayload => ({
   sub: 'student-1',
   iat: nowSeconds() - 60,
   exp: nowSeconds() + 3600,
-  scope: `${SCOPES.POST} ${SCOPES.GET}`,
+  scope: `${SCOPES.postEvents} ${SCOPES.getEvents}`,
   ...overrides,
 });
 
@@ -204,7 +204,7 @@ describe('tokens the local server accepts, as the gateway would', () => {
   });
 
   it('scopes in scp, as a list, instead of scope', async () => {
-    const answer = await post(freshSubmission(), bearer(await sign(localKey, goodClaims({ scope: undefined, scp: [SCOPES.POST] }))));
+    const answer = await post(freshSubmission(), bearer(await sign(localKey, goodClaims({ scope: undefined, scp: [SCOPES.postEvents] }))));
     expect(answer.status).toBe(204);
   });
 });
@@ -245,12 +245,12 @@ describe('the route\'s scope', () => {
   });
 
   it('is a whole scope string: a prefix of it, or the other route\'s, does not do', async () => {
-    const near = bearer(await sign(localKey, goodClaims({ scope: `${SCOPES.GET} ${SCOPES.POST.slice(0, -1)}` })));
+    const near = bearer(await sign(localKey, goodClaims({ scope: `${SCOPES.getEvents} ${SCOPES.postEvents.slice(0, -1)}` })));
     expect((await post(freshSubmission(), near)).status).toBe(403);
   });
 
   it('follows WRITE_SCOPE and READ_SCOPE when they replace Canvas\'s strings', async () => {
-    const overridden = await loadLocalAuthorize(dataDir, { scopeOverrides: { POST: 'events.write', GET: 'events.read' } });
+    const overridden = await loadLocalAuthorize(dataDir, { scopeOverrides: { write: 'events.write', read: 'events.read' } });
     await withAuthorize(overridden, async () => {
       const path = freshSubmission();
       const canvasScopes = bearer(await token('student-1'));
@@ -373,7 +373,7 @@ describe('the claims and scopes a function receives', () => {
       iss: LOCAL_ISSUER,
       jti: recorded.jti,
       origin_jti: recorded.origin_jti,
-      scope: `${SCOPES.POST} ${SCOPES.GET}`,
+      scope: `${SCOPES.postEvents} ${SCOPES.getEvents}`,
       sub: recorded.sub,
       token_use: recorded.token_use,
       course_ids: ['1', '12'],
@@ -395,10 +395,10 @@ describe('the claims and scopes a function receives', () => {
           exp: String(iat + 3600),
           iat: String(iat),
           iss: LOCAL_ISSUER,
-          scope: `${SCOPES.POST} ${SCOPES.GET}`,
+          scope: `${SCOPES.postEvents} ${SCOPES.getEvents}`,
           course_ids: '[1 12]',
         },
-        scopes: [SCOPES.POST, SCOPES.GET],
+        scopes: [SCOPES.postEvents, SCOPES.getEvents],
       },
     });
     expect(Object.keys(authorizer.jwt).sort()).toEqual(Object.keys(documentedEvent.requestContext.authorizer.jwt).sort());
@@ -410,7 +410,7 @@ describe('the claims and scopes a function receives', () => {
     const event = seenEvents.at(-1)!;
     expect(seenEvents).toHaveLength(before + 1);
     expect(event.routeKey).toBe('GET /api/v1/courses/{course_id}/quizzes/{quiz_id}/submissions/{id}/events');
-    expect(event.requestContext.authorizer.jwt).toMatchObject({ claims: { sub: 'teacher-3', iss: LOCAL_ISSUER, aud: LOCAL_AUDIENCE }, scopes: [SCOPES.GET] });
+    expect(event.requestContext.authorizer.jwt).toMatchObject({ claims: { sub: 'teacher-3', iss: LOCAL_ISSUER, aud: LOCAL_AUDIENCE }, scopes: [SCOPES.getEvents] });
   });
 });
 

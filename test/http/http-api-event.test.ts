@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpEvent, HttpResult } from '#lib/http/types.ts';
-import { toHttpApiEvent, writeHttpApiResult } from '#lib/local/http-api-event.ts';
+import { toHttpApiEvent, writeHttpApiResult } from '#local/http-api-event.ts';
 
 /** A bare server that records the payload-format-2.0 event built for each request and answers with `reply`. */
 let server: Server;

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalServer, startLocalServer } from '#lib/local/server.ts';
+import { type LocalServer, startLocalServer } from '#local/server.ts';
 import { parseLinks, type ReturnedEvent } from '../support/api-shapes.ts';
 import { batchBody, distinctEvents, eventsPath, submission } from '../support/http-events.ts';
+import { authorizeBySubjectHeader } from '../support/local-http.ts';
 
 let server: LocalServer;
 
@@ -46,10 +47,22 @@ describe('the local server', () => {
     expect(seen.map((e) => e.client_timestamp)).toEqual(sent.map((e) => e.client_timestamp));
   });
 
-  it('refuses a second server in the same process, whose functions would keep the first store', async () => {
-    await expect(startLocalServer({ port: 0, authorize: async () => ({ jwt: { claims: {}, scopes: [] } }) })).rejects.toThrow(
-      /already started/,
-    );
+  it('runs beside a second server in the same process, each on its own store', async () => {
+    // Arrange: a second server, in memory, that lets every request through
+    const other = await startLocalServer({ port: 0, authorize: authorizeBySubjectHeader });
+    const path = submission('http-two-servers');
+    try {
+      // Act
+      const posted = await fetch(`${other.url}${eventsPath(path)}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: batchBody(distinctEvents(2)) });
+      const here = await fetch(url(eventsPath(path)));
+      const there = await fetch(`${other.url}${eventsPath(path)}`);
+      // Assert
+      expect(posted.status).toBe(204);
+      expect(here.status).toBe(404);
+      expect((await there.json()).quiz_submission_events).toHaveLength(2);
+    } finally {
+      await other.close();
+    }
   });
 
   it('answers unknown routes and other methods with the gateway\'s 404 JSON', async () => {

@@ -17,7 +17,7 @@ const lines: string[] = [];
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'npm-start-'));
   const { POWERTOOLS_LOG_LEVEL, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED } = process.env;
-  child = spawn(TSX, ['lib/local/start.ts'], {
+  child = spawn(TSX, ['local/start.ts'], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH, POWERTOOLS_LOG_LEVEL, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED, PORT: '0', DATA_DIR: dataDir },
   });

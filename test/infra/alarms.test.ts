@@ -72,7 +72,7 @@ describe('the alarms', () => {
   it('Writer503Rate fires when too many POSTs are answered 503, counted from the access log', () => {
     // The writer's route is the only POST route
     const postRoutes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).filter((r) => r.Properties.RouteKey.startsWith('POST '));
-    expect(postRoutes.map((r) => r.Properties.RouteKey)).toEqual([routeKey('POST')]);
+    expect(postRoutes.map((r) => r.Properties.RouteKey)).toEqual([routeKey('postEvents')]);
 
     // Arrange
     const properties = alarm('Writer503Rate');

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_EVENTS_SCOPES } from '#lib/auth/scopes.ts';
 import { CORS_ALLOW_HEADERS, CORS_ALLOW_METHODS, CORS_EXPOSE_HEADERS, CORS_MAX_AGE_SECONDS } from '#lib/cors.ts';
-import { EVENTS_PATH, routeKey } from '#lib/routes.ts';
+import { accessOf, ROUTE_IDS, ROUTES, type RouteId, routeKey } from '#lib/routes.ts';
 import { LOG_RETENTION } from '../../infra/events-stack.ts';
 import { DEPLOYMENT_CONTEXT, resource, synth } from './synth.ts';
 
@@ -16,33 +15,34 @@ const api = only('AWS::ApiGatewayV2::Api');
 const stage = only('AWS::ApiGatewayV2::Stage');
 const authorizer = only('AWS::ApiGatewayV2::Authorizer');
 
-function route(method: 'GET' | 'POST') {
+function route(id: RouteId) {
   const found = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).filter(
-    (candidate) => candidate.Properties.RouteKey === routeKey(method),
+    (candidate) => candidate.Properties.RouteKey === routeKey(id),
   );
   expect(found).toHaveLength(1);
   return found[0]!.Properties;
 }
 
 /** The function a route's integration invokes, by logical id. */
-function integratedFunction(method: 'GET' | 'POST'): string {
-  const integrationId = route(method).Target['Fn::Join'][1][1].Ref as string;
+function integratedFunction(id: RouteId): string {
+  const integrationId = route(id).Target['Fn::Join'][1][1].Ref as string;
   const integration = template.toJSON().Resources[integrationId];
   expect(integration.Properties).toMatchObject({ IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
   return integration.Properties.IntegrationUri['Fn::GetAtt'][0];
 }
 
 describe('the HTTP API', () => {
-  it('is an HTTP API (API Gateway v2) with exactly the two routes of the events path', () => {
+  it('is an HTTP API (API Gateway v2) with exactly the routes of the route table', () => {
     expect(api.Properties.ProtocolType).toBe('HTTP');
-    template.resourceCountIs('AWS::ApiGatewayV2::Route', 2);
-    expect(route('POST').RouteKey).toBe(`POST ${EVENTS_PATH}`);
-    expect(route('GET').RouteKey).toBe(`GET ${EVENTS_PATH}`);
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', ROUTE_IDS.length);
+    for (const id of ROUTE_IDS) expect(route(id).RouteKey).toBe(`${ROUTES[id].method} ${ROUTES[id].path}`);
   });
 
-  it('sends POST to the writer and GET to the reader, as payload format 2.0', () => {
-    expect(integratedFunction('POST')).toBe(resource(template, 'AWS::Lambda::Function', 'WriterFunction').id);
-    expect(integratedFunction('GET')).toBe(resource(template, 'AWS::Lambda::Function', 'ReaderFunction').id);
+  it('sends each route to the function the route table names (POST to the writer, every GET to the reader), as payload format 2.0', () => {
+    const functionId = { writer: resource(template, 'AWS::Lambda::Function', 'WriterFunction').id, reader: resource(template, 'AWS::Lambda::Function', 'ReaderFunction').id };
+    for (const id of ROUTE_IDS) expect(integratedFunction(id)).toBe(functionId[ROUTES[id].servedBy]);
+    expect(ROUTES.postEvents.servedBy).toBe('writer');
+    expect(ROUTE_IDS.filter((id) => ROUTES[id].method === 'GET').every((id) => ROUTES[id].servedBy === 'reader')).toBe(true);
   });
 
   it('verifies JWTs from the configured issuer for the configured audience, from the Authorization header', () => {
@@ -53,11 +53,11 @@ describe('the HTTP API', () => {
     });
   });
 
-  it.each(['POST', 'GET'] as const)('the %s route requires exactly its Canvas scope string', (method) => {
-    expect(route(method)).toMatchObject({
+  it.each(ROUTE_IDS)('the %s route requires exactly its Canvas scope string', (id) => {
+    expect(route(id)).toMatchObject({
       AuthorizationType: 'JWT',
       AuthorizerId: { Ref: authorizer.id },
-      AuthorizationScopes: [DEFAULT_EVENTS_SCOPES[method]],
+      AuthorizationScopes: [`url:${ROUTES[id].method}|${ROUTES[id].path.replace(/\{(\w+)\}/g, ':$1')}`],
     });
   });
 
@@ -67,7 +67,7 @@ describe('the HTTP API', () => {
 
     // Assert
     const scopes = Object.values(overridden.findResources('AWS::ApiGatewayV2::Route')).map((r) => [r.Properties.RouteKey, r.Properties.AuthorizationScopes]);
-    expect(Object.fromEntries(scopes)).toEqual({ [routeKey('POST')]: ['quiz-events/write'], [routeKey('GET')]: ['quiz-events/read'] });
+    expect(Object.fromEntries(scopes)).toEqual(Object.fromEntries(ROUTE_IDS.map((id) => [routeKey(id), [`quiz-events/${accessOf(id)}`]])));
   });
 
   it('answers CORS preflights for the configured origins only, with the local server\'s settings', () => {
@@ -118,7 +118,7 @@ describe('the outputs', () => {
 
   it('give the API URL and the events path template under it', () => {
     expect(outputs.ApiUrl.Value).toEqual({ 'Fn::GetAtt': [api.id, 'ApiEndpoint'] });
-    expect(outputs.EventsUrl.Value).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [api.id, 'ApiEndpoint'] }, EVENTS_PATH]] });
+    expect(outputs.EventsUrl.Value).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [api.id, 'ApiEndpoint'] }, ROUTES.postEvents.path]] });
   });
 
   it('give the table name', () => {

@@ -7,13 +7,14 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpEvent, HttpResult } from '#lib/http/types.ts';
-import { type EmbeddedStore, ensureTable, LOCAL_REGION, startEmbeddedStore } from '#lib/local/embedded-store.ts';
+import { FUNCTIONS as FUNCTION_ENTRIES } from '#lib/routes.ts';
+import { type EmbeddedStore, ensureTable, LOCAL_REGION, startEmbeddedStore } from '#local/embedded-store.ts';
 import { BUNDLE_AWS_SDK, BUNDLE_FILE_NAME, esbuildOptions } from '../../infra/bundling.ts';
 import { batchBody, httpEvent, submission } from '../support/http-events.ts';
 import { DEPLOYMENT_CONTEXT, resource, synth } from './synth.ts';
 
 const TABLE = 'bundled-artefact-events';
-const FUNCTIONS = { writer: { prefix: 'WriterFunction', entry: 'functions/post-events.ts' }, reader: { prefix: 'ReaderFunction', entry: 'functions/get-events.ts' } } as const;
+const FUNCTIONS = { writer: { prefix: 'WriterFunction', entry: FUNCTION_ENTRIES.writer.entry }, reader: { prefix: 'ReaderFunction', entry: FUNCTION_ENTRIES.reader.entry } } as const;
 type FunctionName = keyof typeof FUNCTIONS;
 
 interface Artefact {
@@ -111,7 +112,7 @@ describe('the deployed artefacts', () => {
     expect(result.statusCode).toBe(500);
     expect(JSON.parse(result.body!)).toEqual({ errors: [{ message: 'An error occurred.', error_code: 'internal_server_error' }] });
     expect(output).toMatch(/ResourceNotFoundException/);
-    expect(output).toMatch(/lib\/store\/event-store\.ts:\d+:\d+/);
+    expect(output).toMatch(/lib\/store\/dynamodb-event-store\.ts:\d+:\d+/);
   });
 
   it.each(Object.keys(FUNCTIONS) as FunctionName[])('%s: is one minified ES module and its source map, nothing else', (name) => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_EVENTS_SCOPES } from '#lib/auth/scopes.ts';
+import { routeScopes } from '#lib/auth/scopes.ts';
 import { ConfigurationError, DEFAULTS, EXAMPLE_VALUES, loadDeploymentConfig } from '../../infra/config.ts';
 import { DEPLOYMENT_CONTEXT, synth } from './synth.ts';
 
@@ -26,7 +26,7 @@ describe('deployment configuration', () => {
       throttleRate: 50,
       throttleBurst: 120,
       stage: 'test',
-      scopes: { GET: 'events:read', POST: 'events:write' },
+      scopes: routeScopes({ read: 'events:read', write: 'events:write' }),
       courseClaim: 'courses',
       destroyOnDelete: true,
       usesExampleValues: false,
@@ -45,7 +45,7 @@ describe('deployment configuration', () => {
       throttleRate: DEFAULTS.throttleRate,
       throttleBurst: DEFAULTS.throttleBurst,
       stage: 'prod',
-      scopes: DEFAULT_EVENTS_SCOPES,
+      scopes: routeScopes(),
       courseClaim: 'course_ids',
       destroyOnDelete: false,
       usesExampleValues: false,

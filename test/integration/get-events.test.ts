@@ -225,7 +225,7 @@ describe('bookmarks', () => {
   it('refuses a bookmark of another attempt than the one asked for', async () => {
     const path = fresh();
     await harness.api.post(path, distinctEvents(3));
-    const page = encodeBookmark(path, { attempt: 2, afterSortKey: '2014-10-08T19:00:00.000Z#aaaaaaaaaaaaaaaaaaaaaa' });
+    const page = encodeBookmark(path, { attempt: 2, afterKey: '2014-10-08T19:00:00.000Z#aaaaaaaaaaaaaaaaaaaaaa' });
     const read = await harness.api.get(path, `attempt=1&page=${page}`);
     expect(read.status).toBe(400);
   });

@@ -7,8 +7,8 @@ import { recordEvents } from '#lib/domain/record-events.ts';
 import { postBodySchema } from '#lib/domain/schemas.ts';
 import { useHandlersOnTestStore } from '../support/handlers.ts';
 import { batchBody, distinctEvents, httpEvent } from '../support/http-events.ts';
-import { createPostEventsHandler } from '../../functions/post-events.ts';
 import { DEFAULT_COURSE_CLAIM } from '#lib/auth/course-claim.ts';
+import { createWriterHandler } from '#lib/handlers/writer.ts';
 
 const harness = useHandlersOnTestStore('budget');
 const caller = { subject: 'student-1' };
@@ -22,7 +22,7 @@ describe("a request's time", () => {
       (next, context) => (args) => (context.commandName === 'BatchWriteItemCommand' ? new Promise(() => {}) : next(args)),
       { step: 'initialize', name: 'batchWriteNeverAnswers' },
     );
-    const handler = createPostEventsHandler(harness.db.store, DEFAULT_COURSE_CLAIM);
+    const handler = createWriterHandler({ store: harness.db.store, courseClaim: DEFAULT_COURSE_CLAIM });
     const context = { awsRequestId: 'hung', getRemainingTimeInMillis: () => TIMEOUT_MARGIN_MS + 20 } as Context;
     // Act
     const result = await handler(httpEvent('POST', path, { body: batchBody(distinctEvents(3)) }), context);

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type LocalServer, startLocalServer } from '#lib/local/server.ts';
+import { type LocalServer, startLocalServer } from '#local/server.ts';
 import { invalidPathId, invalidPostBody, nonJsonContentType } from '../support/arbitraries.ts';
 import { type Fault, type FaultInjector, injectFaults } from '../support/fault-injection.ts';
 import { eventsPath, type SubmissionPath, submission } from '../support/http-events.ts';
@@ -54,9 +53,7 @@ let faults: FaultInjector;
 
 beforeAll(async () => {
   server = await startLocalServer({ port: 0, authorize: authorizeBySubjectHeader });
-  // The same module instance the server's functions use: their DynamoDB client.
-  const { documentClient } = (await import('#lib/runtime.ts')) as { documentClient: DynamoDBDocumentClient };
-  faults = injectFaults(documentClient, faultPlan());
+  faults = injectFaults(server.documentClient, faultPlan());
 });
 afterAll(() => server.close());
 

@@ -1,8 +1,7 @@
 import net from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type LocalServer, startLocalServer } from '#lib/local/server.ts';
+import { type LocalServer, startLocalServer } from '#local/server.ts';
 import { garbageBody, invalidPathId, invalidPostBody, nonJsonContentType } from '../support/arbitraries.ts';
 import { type FaultInjector, injectFaults } from '../support/fault-injection.ts';
 import { batchBody, distinctEvents, eventsPath, submission } from '../support/http-events.ts';
@@ -22,8 +21,7 @@ const tally = { bad: 0, fiveHundreds: 0, writes: 0, odd: 0, oddFiveHundreds: 0 }
 
 beforeAll(async () => {
   server = await startLocalServer({ port: 0, authorize: authorizeBySubjectHeader });
-  const { documentClient } = (await import('#lib/runtime.ts')) as { documentClient: DynamoDBDocumentClient };
-  table = injectFaults(documentClient, () => undefined);
+  table = injectFaults(server.documentClient, () => undefined);
 });
 afterAll(async () => {
   console.log(

@@ -1,9 +1,9 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { LOCAL_REGION } from '#lib/local/embedded-store.ts';
+import { LOCAL_REGION } from '#local/embedded-store.ts';
 import { createDocumentClient } from '#lib/store/document-client.ts';
-import { createEventStore } from '#lib/store/event-store.ts';
+import { createDynamoDbEventStore } from '#lib/store/dynamodb-event-store.ts';
 import { type Answer, handlersOver } from '../support/handlers.ts';
 import { distinctEvents, submission } from '../support/http-events.ts';
 import { TEST_TABLE } from '../support/test-store.ts';
@@ -47,7 +47,7 @@ describe('a DynamoDB that never answers', () => {
     // Arrange
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const client = createDocumentClient({ region: LOCAL_REGION, endpoint });
-    const api = handlersOver(createEventStore({ client, tableName: TEST_TABLE, retentionDays: 0 }));
+    const api = handlersOver(createDynamoDbEventStore({ client, tableName: TEST_TABLE, retentionDays: 0 }));
     let answer: Answer | undefined;
     // Act
     const posting = api.post(submission('hung'), distinctEvents(3)).then((result) => (answer = result));

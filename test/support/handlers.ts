@@ -1,9 +1,9 @@
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { createGetEventsHandler } from '../../functions/get-events.ts';
-import { createPostEventsHandler } from '../../functions/post-events.ts';
 import { DEFAULT_COURSE_CLAIM } from '#lib/auth/course-claim.ts';
-import type { EventStore } from '#lib/store/event-store.ts';
+import { createReaderHandler } from '#lib/handlers/reader.ts';
+import { createWriterHandler } from '#lib/handlers/writer.ts';
+import type { EventStore } from '#lib/domain/event-store.ts';
 import { parseLinks, type ReturnedEvent } from './api-shapes.ts';
 import { batchBody, type ClientEvent, type EventOptions, httpEvent, submission, type SubmissionPath } from './http-events.ts';
 import { startTestStore, type TestStore } from './test-store.ts';
@@ -20,10 +20,11 @@ const context = { awsRequestId: 'test' } as Context;
 export type { ReturnedEvent };
 export { parseLinks };
 
-/** Both handlers, built as Lambda builds them, over a given store. */
+/** Both functions' handlers, built as Lambda builds them, over a given store. */
 export function handlersOver(store: EventStore) {
-  const postHandler = createPostEventsHandler(store, DEFAULT_COURSE_CLAIM);
-  const getHandler = createGetEventsHandler(store, DEFAULT_COURSE_CLAIM);
+  const dependencies = { store, courseClaim: DEFAULT_COURSE_CLAIM };
+  const postHandler = createWriterHandler(dependencies);
+  const getHandler = createReaderHandler(dependencies);
   const answer = (result: Awaited<ReturnType<typeof postHandler>>): Answer => {
     const body = result.body ?? '';
     return {

@@ -1,6 +1,6 @@
 import type { HttpEvent } from '#lib/http/types.ts';
-import { gatewayQuery } from '#lib/local/http-api-event.ts';
-import { EVENTS_PATH, routeKey } from '#lib/routes.ts';
+import { gatewayQuery } from '#local/http-api-event.ts';
+import { ROUTES, routeKey } from '#lib/routes.ts';
 
 export interface SubmissionPath {
   courseId: string;
@@ -15,7 +15,7 @@ export const submission = (submissionId = '3', courseId = '1', quizId = '2'): Su
 });
 
 export const eventsPath = ({ courseId, quizId, submissionId }: SubmissionPath): string =>
-  EVENTS_PATH.replace('{course_id}', courseId).replace('{quiz_id}', quizId).replace('{id}', submissionId);
+  ROUTES.getEvents.path.replace('{course_id}', courseId).replace('{quiz_id}', quizId).replace('{id}', submissionId);
 
 export interface EventOptions {
   query?: string;
@@ -31,9 +31,10 @@ export function httpEvent(method: 'GET' | 'POST', path: SubmissionPath, options:
   const rawQueryString = options.query ?? '';
   const queryStringParameters = gatewayQuery(rawQueryString);
   const rawPath = eventsPath(path);
+  const route = routeKey(method === 'POST' ? 'postEvents' : 'getEvents');
   return {
     version: '2.0',
-    routeKey: routeKey(method),
+    routeKey: route,
     rawPath,
     rawQueryString,
     headers: {
@@ -52,7 +53,7 @@ export function httpEvent(method: 'GET' | 'POST', path: SubmissionPath, options:
       domainPrefix: 'events',
       http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
       requestId: 'request-id',
-      routeKey: routeKey(method),
+      routeKey: route,
       stage: '$default',
       time: '26/Nov/2026:11:00:00 +0000',
       timeEpoch: 0,

@@ -3,7 +3,7 @@
  * server must not import them before the server sets their environment.
  */
 import http from 'node:http';
-import type { Authorize } from '#lib/local/server.ts';
+import type { Authorize } from '#local/server.ts';
 import { parseLinks, type ReturnedEvent } from './api-shapes.ts';
 import { eventsPath, type SubmissionPath } from './http-events.ts';
 import type { PostOutcome } from './quiz-client.ts';

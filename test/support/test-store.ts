@@ -1,8 +1,9 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ensureTable, LOCAL_REGION, startEmbeddedStore } from '#lib/local/embedded-store.ts';
+import { ensureTable, LOCAL_REGION, startEmbeddedStore } from '#local/embedded-store.ts';
 import { defaultBatchWritePolicy, type BatchWritePolicy } from '#lib/store/batch-write.ts';
 import { createDocumentClient } from '#lib/store/document-client.ts';
-import { createEventStore, type EventStore } from '#lib/store/event-store.ts';
+import type { EventStore } from '#lib/domain/event-store.ts';
+import { createDynamoDbEventStore } from '#lib/store/dynamodb-event-store.ts';
 
 export const TEST_TABLE = 'quiz-submission-events-test';
 
@@ -28,7 +29,7 @@ export async function startTestStore(options: { batchWritePolicy?: BatchWritePol
     },
     { step: 'initialize', name: 'countCalls' },
   );
-  const store = createEventStore({
+  const store = createDynamoDbEventStore({
     client,
     tableName: TEST_TABLE,
     retentionDays: options.retentionDays ?? 0,

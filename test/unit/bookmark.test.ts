@@ -3,7 +3,7 @@ import { decodeBookmark, encodeBookmark } from '#lib/domain/bookmark.ts';
 import { BadRequestError } from '#lib/domain/errors.ts';
 
 const submission = { courseId: '1', quizId: '2', submissionId: '3' };
-const bookmark = { attempt: 3, afterSortKey: '2014-10-08T19:29:58.123Z#abcdefghijklmnopqrstuv' };
+const bookmark = { attempt: 3, afterKey: '2014-10-08T19:29:58.123Z#abcdefghijklmnopqrstuv' };
 
 describe('bookmarks', () => {
   it('round-trips the position and attempt', () => {
@@ -18,7 +18,7 @@ describe('bookmarks', () => {
     ['a missing character', (page: string) => page.slice(0, -1)],
     ['a foreign payload', () => `bookmark:${Buffer.from('{"pk":"course#9"}').toString('base64url')}`],
     ['a bookmark of another submission', () => encodeBookmark({ ...submission, submissionId: '4' }, bookmark)],
-    ['a well-formed bookmark without its seal', () => `bookmark:${Buffer.from(JSON.stringify([3, bookmark.afterSortKey])).toString('base64url')}`],
+    ['a well-formed bookmark without its seal', () => `bookmark:${Buffer.from(JSON.stringify([3, bookmark.afterKey])).toString('base64url')}`],
     ['a partition key in place of the sort key', () => `bookmark:${Buffer.from('[3,"course#1#quiz#2#submission#3"]').toString('base64url')}`],
   ])('refuses %s', (_, damage) => {
     expect(() => decodeBookmark(submission, damage(encodeBookmark(submission, bookmark)))).toThrow(BadRequestError);

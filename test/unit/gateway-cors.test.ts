@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CORS_EXPOSE_HEADERS } from '#lib/cors.ts';
-import { createGatewayCors } from '#lib/local/gateway-cors.ts';
+import { createGatewayCors } from '#local/gateway-cors.ts';
 
 const ORIGIN = 'https://canvas.example.test';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_COURSE_CLAIM } from '#lib/auth/course-claim.ts';
 import { parseAllowedOrigins } from '#lib/cors.ts';
-import { loadLocalSettings } from '#lib/local/local-settings.ts';
+import { loadLocalSettings } from '#local/local-settings.ts';
 
 describe('the local server\'s settings', () => {
   it('default to port 3000 on loopback, .data, Canvas\'s scopes, no CORS and the course_ids claim', () => {
@@ -25,7 +25,7 @@ describe('the local server\'s settings', () => {
     });
     expect(settings).toMatchObject({
       port: 0,
-      scopeOverrides: { POST: 'events.write', GET: 'events.read' },
+      scopeOverrides: { write: 'events.write', read: 'events.read' },
       allowedOrigins: ['https://canvas.example.edu', 'http://localhost:5173'],
       courseClaim: 'courses',
     });
@@ -34,7 +34,7 @@ describe('the local server\'s settings', () => {
   it('read an empty variable as unset', () => {
     expect(loadLocalSettings({ WRITE_SCOPE: '', DATA_DIR: '', ALLOWED_ORIGINS: '' })).toMatchObject({
       dataDir: '.data',
-      scopeOverrides: { POST: undefined },
+      scopeOverrides: { write: undefined },
       allowedOrigins: [],
     });
   });
@@ -42,8 +42,8 @@ describe('the local server\'s settings', () => {
   it.each([
     [{ PORT: 'http' }, /PORT/],
     [{ PORT: '70000' }, /PORT/],
-    [{ WRITE_SCOPE: 'events write' }, /WRITE_SCOPE: The POST scope override/],
-    [{ READ_SCOPE: '  ' }, /READ_SCOPE: The GET scope override/],
+    [{ WRITE_SCOPE: 'events write' }, /WRITE_SCOPE: The write scope override/],
+    [{ READ_SCOPE: '  ' }, /READ_SCOPE: The read scope override/],
     [{ ALLOWED_ORIGINS: '*' }, /ALLOWED_ORIGINS/],
   ])('fail fast, naming the variable, on %j', (environment, message) => {
     expect(() => loadLocalSettings(environment)).toThrow(message);

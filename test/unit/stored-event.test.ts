@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalJson, parseJson } from '#lib/domain/json-text.ts';
 import { submittedEventSchema } from '#lib/domain/schemas.ts';
 import { eventId, toStoredEvents } from '#lib/domain/stored-event.ts';
-import { EVENT_SORT_KEY_PATTERN } from '#lib/store/table.ts';
+import { EVENT_KEY_PATTERN } from '#lib/domain/event-key.ts';
 
 const received = Date.parse('2014-10-08T19:30:00.000Z');
 const submitted = (event: Record<string, unknown>) => submittedEventSchema.parse(event);
@@ -27,9 +27,9 @@ describe('stored events', () => {
   it('keys an event by its time and content, the same on every resend', () => {
     const [first] = toStoredEvents([submitted(flag)], received);
     const [again] = toStoredEvents([submitted({ ...flag, event_data: { flagged: true, questionId: '1' } })], received + 15_000);
-    expect(first!.sortKey).toMatch(EVENT_SORT_KEY_PATTERN);
-    expect(first!.sortKey.startsWith('2014-10-08T19:29:58.123Z#')).toBe(true);
-    expect(again!.sortKey).toBe(first!.sortKey);
+    expect(first!.key).toMatch(EVENT_KEY_PATTERN);
+    expect(first!.key.startsWith('2014-10-08T19:29:58.123Z#')).toBe(true);
+    expect(again!.key).toBe(first!.key);
   });
 
   it.each([
@@ -39,14 +39,14 @@ describe('stored events', () => {
   ])('gives a different key when the %s differs', (_, change) => {
     const [a] = toStoredEvents([submitted(flag)], received);
     const [b] = toStoredEvents([submitted({ ...flag, ...change })], received);
-    expect(b!.sortKey).not.toBe(a!.sortKey);
+    expect(b!.key).not.toBe(a!.key);
   });
 
   it('gives repeats of identical content within a batch distinct keys, stable across resends', () => {
     const batch = [flag, flag, flag].map(submitted);
-    const keys = toStoredEvents(batch, received).map((event) => event.sortKey);
+    const keys = toStoredEvents(batch, received).map((event) => event.key);
     expect(new Set(keys).size).toBe(3);
-    expect(toStoredEvents(batch, received + 15_000).map((event) => event.sortKey)).toEqual(keys);
+    expect(toStoredEvents(batch, received + 15_000).map((event) => event.key)).toEqual(keys);
   });
 
   it('stores event_data as the JSON text that was sent, null when absent', () => {
@@ -58,7 +58,7 @@ describe('stored events', () => {
 
   it('derives ids that differ between attempts of the same key', () => {
     const [event] = toStoredEvents([submitted(flag)], received);
-    expect(eventId(1, event!.sortKey)).not.toBe(eventId(2, event!.sortKey));
-    expect(eventId(1, event!.sortKey)).toBe(eventId(1, event!.sortKey));
+    expect(eventId(1, event!.key)).not.toBe(eventId(2, event!.key));
+    expect(eventId(1, event!.key)).toBe(eventId(1, event!.key));
   });
 });

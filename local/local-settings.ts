@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { DEFAULT_COURSE_CLAIM } from '#lib/auth/course-claim.ts';
-import { requiredScopeFor } from '#lib/auth/scopes.ts';
-import type { EventsRouteMethod, EventsScopeOverrides } from '#lib/auth/scopes.ts';
+import { type ScopeOverrides, validScopeOverride } from '#lib/auth/scopes.ts';
+import type { TableAccess } from '#lib/routes.ts';
 import { parseAllowedOrigins } from '#lib/cors.ts';
 import { transformOrIssue } from '#lib/transform-or-issue.ts';
 
@@ -11,8 +11,8 @@ const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
 const setting = <T extends z.ZodType>(schema: T) => z.preprocess(unsetIfEmpty, schema);
 
 /** A scope override that could match a token, or absent for Canvas's scope string. */
-const scopeOverride = (method: EventsRouteMethod) =>
-  setting(z.string().transform(transformOrIssue((value: string) => requiredScopeFor(method, { [method]: value }))).optional());
+const scopeOverride = (access: TableAccess) =>
+  setting(z.string().transform(transformOrIssue((value: string) => validScopeOverride(access, value))).optional());
 
 /** The local server's and `npm run token`'s settings, read from the environment once. */
 const localEnvironmentSchema = z
@@ -21,10 +21,10 @@ const localEnvironmentSchema = z
     HOST: setting(z.string().default('127.0.0.1')),
     /** The embedded store's LevelDB folder and the local signing key's home. */
     DATA_DIR: setting(z.string().default('.data')),
-    /** Replaces the POST route's scope, for an IdP that cannot mint Canvas's scope strings. */
-    WRITE_SCOPE: scopeOverride('POST'),
-    /** Replaces the GET route's scope. */
-    READ_SCOPE: scopeOverride('GET'),
+    /** Replaces the writer route's scope, for an IdP that cannot mint Canvas's scope strings. */
+    WRITE_SCOPE: scopeOverride('write'),
+    /** Replaces the scope of every reader (GET) route. */
+    READ_SCOPE: scopeOverride('read'),
     /** Comma-separated browser origins; none means no CORS configuration. */
     ALLOWED_ORIGINS: setting(z.string().optional().transform(transformOrIssue(parseAllowedOrigins))),
     /** The same variable the functions read: the claim that limits a reader to some courses. */
@@ -34,7 +34,7 @@ const localEnvironmentSchema = z
     port: environment.PORT,
     host: environment.HOST,
     dataDir: environment.DATA_DIR,
-    scopeOverrides: { POST: environment.WRITE_SCOPE, GET: environment.READ_SCOPE } satisfies EventsScopeOverrides,
+    scopeOverrides: { write: environment.WRITE_SCOPE, read: environment.READ_SCOPE } satisfies ScopeOverrides,
     allowedOrigins: environment.ALLOWED_ORIGINS,
     courseClaim: environment.COURSE_CLAIM,
   }));

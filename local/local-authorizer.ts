@@ -2,18 +2,17 @@ import type { JSONWebKeySet } from 'jose';
 import type { DenialReason } from '#lib/auth/gateway-denials.ts';
 import { createJwtAuthorizer } from '#lib/auth/jwt-authorizer.ts';
 import { loadLocalSigningKey } from '#lib/auth/local-keys.ts';
-import { eventsRouteScopes, LOCAL_AUDIENCE, LOCAL_ISSUER } from '#lib/auth/scopes.ts';
-import type { EventsScopeOverrides } from '#lib/auth/scopes.ts';
-import type { EventsMethod } from '#lib/routes.ts';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER, routeScopes, type ScopeOverrides } from '#lib/auth/scopes.ts';
+import type { RouteId } from '#lib/routes.ts';
 import type { Authorize } from './server.ts';
 
 export interface LocalAuthorizeOptions {
   /** The local issuer's public keys (`loadLocalSigningKey(dataDir).jwks`). */
   keys: JSONWebKeySet;
   /** The same overrides the stack's routes use (WRITE_SCOPE, READ_SCOPE). */
-  scopeOverrides?: EventsScopeOverrides;
+  scopeOverrides?: ScopeOverrides;
   /** Told why a request was refused; the client never is, as with the gateway. */
-  onDenial?: (method: EventsMethod, reason: DenialReason) => void;
+  onDenial?: (route: RouteId, reason: DenialReason) => void;
   clock?: () => Date;
 }
 
@@ -23,11 +22,11 @@ export interface LocalAuthorizeOptions {
  */
 function createLocalAuthorize({ keys, scopeOverrides, onDenial, clock }: LocalAuthorizeOptions): Authorize {
   const authorizer = createJwtAuthorizer({ issuer: LOCAL_ISSUER, audiences: [LOCAL_AUDIENCE], keys, ...(clock && { clock }) });
-  const routeScopes = eventsRouteScopes(scopeOverrides);
-  return async (method, headers) => {
-    const result = await authorizer.authorize(headers.authorization, routeScopes[method]);
+  const scopes = routeScopes(scopeOverrides);
+  return async (route, headers) => {
+    const result = await authorizer.authorize(headers.authorization, scopes[route]);
     if (result.ok) return { jwt: result.jwt };
-    onDenial?.(method, result.reason);
+    onDenial?.(route, result.reason);
     const { statusCode, headers: refusalHeaders, body } = result;
     return { refusal: { statusCode, headers: refusalHeaders, body } };
   };

@@ -2,16 +2,16 @@ import { encodeBookmark } from '#lib/domain/bookmark.ts';
 import { readEvents } from '#lib/domain/read-events.ts';
 import { callerOf } from '#lib/http/caller.ts';
 import { eventsBody } from '#lib/http/events-body.ts';
-import { httpHandler } from '#lib/http/http-handler.ts';
+import type { RouteHandler } from '#lib/http/http-handler.ts';
 import { linkHeader } from '#lib/http/link-header.ts';
 import { parseReadRequest } from '#lib/http/requests.ts';
 import { jsonResponse } from '#lib/http/responses.ts';
-import { config, eventStore } from '#lib/runtime.ts';
-import type { EventStore } from '#lib/store/event-store.ts';
+import type { HandlerDependencies } from './dependencies.ts';
 
-/** GET …/submissions/:id/events — one page of an attempt's events (the reader). */
-export const createGetEventsHandler = (store: EventStore, courseClaim: string) =>
-  httpHandler(async (event, signal) => {
+/** GET …/submissions/:id/events — one page of an attempt's events. */
+export const getEvents =
+  ({ store, courseClaim }: HandlerDependencies): RouteHandler =>
+  async (event, signal) => {
     const request = parseReadRequest(event);
     const page = await readEvents(store, request, callerOf(event, courseClaim), signal);
     const links = {
@@ -20,6 +20,4 @@ export const createGetEventsHandler = (store: EventStore, courseClaim: string) =
       next: page.next && encodeBookmark(request.submission, page.next),
     };
     return jsonResponse(200, eventsBody(page.attempt, page.events), { link: linkHeader(event, links) });
-  });
-
-export const handler = createGetEventsHandler(eventStore, config.COURSE_CLAIM);
+  };

@@ -1,25 +1,20 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { EventStore, SubmissionState } from '#lib/domain/event-store.ts';
+import type { AttemptRef, SubmissionRef } from '#lib/domain/ids.ts';
 import type { StoredEvent } from '#lib/domain/stored-event.ts';
 import { type BatchWritePolicy, batchWriteAll, defaultBatchWritePolicy } from './batch-write.ts';
 import { withStorageErrors } from './storage-errors.ts';
 import {
-  type AttemptRef,
   attemptPartitionKey,
   EventAttribute,
   PARTITION_KEY,
   SORT_KEY,
   SUBMISSION_SORT_KEY,
   SubmissionAttribute,
-  type SubmissionRef,
   submissionPartitionKey,
   TTL_ATTRIBUTE,
 } from './table.ts';
-
-export interface SubmissionState {
-  owner: string;
-  currentAttempt: number;
-}
 
 export interface EventStoreOptions {
   client: DynamoDBDocumentClient;
@@ -29,14 +24,13 @@ export interface EventStoreOptions {
   batchWritePolicy?: BatchWritePolicy;
 }
 
-export type EventStore = ReturnType<typeof createEventStore>;
-
-export function createEventStore({
+/** The domain's event store (lib/domain/event-store.ts) on one DynamoDB table (./table.ts). */
+export function createDynamoDbEventStore({
   client,
   tableName,
   retentionDays,
   batchWritePolicy = defaultBatchWritePolicy,
-}: EventStoreOptions) {
+}: EventStoreOptions): EventStore {
   const expiresAt = (): { [TTL_ATTRIBUTE]?: number } =>
     retentionDays > 0 ? { [TTL_ATTRIBUTE]: Math.floor(Date.now() / 1000) + retentionDays * 86_400 } : {};
   const submissionKey = (ref: SubmissionRef) => ({
@@ -106,7 +100,7 @@ export function createEventStore({
       const ttl = expiresAt();
       const items = events.map((event) => ({
         [PARTITION_KEY]: pk,
-        [SORT_KEY]: event.sortKey,
+        [SORT_KEY]: event.key,
         [EventAttribute.eventType]: event.eventType,
         [EventAttribute.eventData]: event.eventDataJson,
         [EventAttribute.clientTimestamp]: event.clientTimestamp,
@@ -117,13 +111,13 @@ export function createEventStore({
     },
 
     /**
-     * Up to `limit` of an attempt's events in sort-key order, starting after `afterSortKey`. DynamoDB
+     * Up to `limit` of an attempt's events in sort-key order, starting after `afterKey`. DynamoDB
      * ends a Query at 1 MB of items: `cutShort` says it stopped there, before `limit`, with more to come.
      */
     async queryEvents(
       ref: AttemptRef,
       limit: number,
-      afterSortKey?: string,
+      afterKey?: string,
       signal?: AbortSignal,
     ): Promise<{ events: StoredEvent[]; cutShort: boolean }> {
       const pk = attemptPartitionKey(ref);
@@ -134,7 +128,7 @@ export function createEventStore({
             KeyConditionExpression: '#pk = :pk',
             ExpressionAttributeNames: { '#pk': PARTITION_KEY },
             ExpressionAttributeValues: { ':pk': pk },
-            ...(afterSortKey && { ExclusiveStartKey: { [PARTITION_KEY]: pk, [SORT_KEY]: afterSortKey } }),
+            ...(afterKey && { ExclusiveStartKey: { [PARTITION_KEY]: pk, [SORT_KEY]: afterKey } }),
             Limit: limit,
             ConsistentRead: true,
           }),
@@ -142,7 +136,7 @@ export function createEventStore({
         ),
       );
       const events = Items.map((item) => ({
-        sortKey: item[SORT_KEY] as string,
+        key: item[SORT_KEY] as string,
         eventType: item[EventAttribute.eventType] as string,
         eventDataJson: item[EventAttribute.eventData] as string,
         clientTimestamp: item[EventAttribute.clientTimestamp] as string | undefined,

@@ -1,11 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
+import { DEFAULT_COURSE_CLAIM } from '#lib/auth/course-claim.ts';
 import { FUNCTION_TIMEOUT_SECONDS } from '#lib/domain/limits.ts';
+import { createReaderHandler } from '#lib/handlers/reader.ts';
+import { createWriterHandler } from '#lib/handlers/writer.ts';
 import type { HttpHandler } from '#lib/http/http-handler.ts';
 import type { HttpEvent, HttpResult } from '#lib/http/types.ts';
-import { EVENTS_METHODS, type EventsMethod, matchEventsPath, routeKey } from '#lib/routes.ts';
+import { type FunctionName, matchRoute, ROUTES, type RouteId, routeKey } from '#lib/routes.ts';
+import { createDocumentClient } from '#lib/store/document-client.ts';
+import { createDynamoDbEventStore } from '#lib/store/dynamodb-event-store.ts';
 import { ensureTable, LOCAL_REGION, startEmbeddedStore } from './embedded-store.ts';
 import { createGatewayCors } from './gateway-cors.ts';
 import { type JwtContext, toHttpApiEvent, writeHttpApiResult } from './http-api-event.ts';
@@ -15,7 +21,7 @@ export const LOCAL_TABLE_NAME = 'quiz-submission-events';
 const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 export type Authorize = (
-  method: EventsMethod,
+  route: RouteId,
   headers: IncomingMessage['headers'],
 ) => Promise<{ jwt: JwtContext } | { refusal: HttpResult }>;
 
@@ -27,6 +33,8 @@ export interface LocalServerOptions {
   authorize: Authorize;
   /** Origins the API's CORS configuration allows; none means no CORS configuration. */
   allowedOrigins?: readonly string[];
+  /** The token claim listing the courses a caller may reach, as the functions are configured with it. */
+  courseClaim?: string;
   /** Sees each event just before its function does (the tests compare it with a recorded gateway event). */
   onEvent?: (event: HttpEvent) => void;
 }
@@ -34,6 +42,8 @@ export interface LocalServerOptions {
 export interface LocalServer {
   url: string;
   storeEndpoint: string;
+  /** The client the handlers store through (the reliability tests inject faults into it). */
+  documentClient: DynamoDBDocumentClient;
   close(): Promise<void>;
 }
 
@@ -43,26 +53,24 @@ const gatewayMessage = (statusCode: number, message: string): HttpResult => ({
   body: JSON.stringify({ message }),
 });
 
-/** The function modules read their configuration once, at import, as on Lambda: one server per process. */
-let functionsConfigured = false;
-
 /**
  * The whole API on one port: each request becomes the payload-format-2.0 event API Gateway would send,
- * handled by the same function modules Lambda runs, over the embedded store.
+ * handled by the same handlers the two Lambda functions run, over the embedded store.
  */
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
-  const { port = 3000, host = '127.0.0.1', dataDir, authorize, allowedOrigins = [], onEvent } = options;
-  if (functionsConfigured) {
-    throw new Error('A local server was already started in this process, and the function modules keep its store.');
-  }
-  functionsConfigured = true;
+  const { port = 3000, host = '127.0.0.1', dataDir, authorize, allowedOrigins = [], courseClaim = DEFAULT_COURSE_CLAIM, onEvent } = options;
   const cors = createGatewayCors(allowedOrigins);
   const store = await startEmbeddedStore(dataDir);
   await ensureTable(store.endpoint, LOCAL_TABLE_NAME);
-  // The functions read their configuration from the environment at import, as on Lambda.
-  Object.assign(process.env, { TABLE_NAME: LOCAL_TABLE_NAME, DYNAMODB_ENDPOINT: store.endpoint, AWS_REGION: LOCAL_REGION });
-  const [post, get] = await Promise.all([import('../../functions/post-events.ts'), import('../../functions/get-events.ts')]);
-  const handlers: Record<EventsMethod, HttpHandler> = { POST: post.handler, GET: get.handler };
+  const client = createDocumentClient({ region: LOCAL_REGION, endpoint: store.endpoint });
+  const dependencies = {
+    store: createDynamoDbEventStore({ client, tableName: LOCAL_TABLE_NAME, retentionDays: 0 }),
+    courseClaim,
+  };
+  const handlers: Record<FunctionName, HttpHandler> = {
+    writer: createWriterHandler(dependencies),
+    reader: createReaderHandler(dependencies),
+  };
 
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const answer = (result: HttpResult) => writeHttpApiResult(response, cors ? cors.decorate(result, request.headers.origin) : result);
@@ -70,19 +78,19 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     if (preflight) return writeHttpApiResult(response, preflight);
 
     const rawPath = (request.url ?? '/').split('?', 1)[0]!;
-    const pathParameters = matchEventsPath(rawPath);
-    const method = EVENTS_METHODS.find((known) => known === request.method);
-    if (!pathParameters || !method) return answer(gatewayMessage(404, 'Not Found'));
+    const route = matchRoute(request.method, rawPath);
+    if (!route) return answer(gatewayMessage(404, 'Not Found'));
 
     const body = await readBody(request);
     if (!body) return answer(gatewayMessage(413, 'Request Entity Too Large'));
-    const authorization = await authorize(method, request.headers);
+    const authorization = await authorize(route.id, request.headers);
     if ('refusal' in authorization) return answer(authorization.refusal);
 
-    const event = toHttpApiEvent(request, body, { routeKey: routeKey(method), pathParameters }, authorization.jwt);
+    const event = toHttpApiEvent(request, body, { routeKey: routeKey(route.id), pathParameters: route.pathParameters }, authorization.jwt);
     onEvent?.(event);
+    const servedBy = ROUTES[route.id].servedBy;
     try {
-      answer(await handlers[method](event, lambdaContext(method)));
+      answer(await handlers[servedBy](event, lambdaContext(servedBy)));
     } catch {
       answer(gatewayMessage(500, 'Internal Server Error'));
     }
@@ -102,9 +110,11 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   return {
     url: `http://${host}:${address.port}`,
     storeEndpoint: store.endpoint,
+    documentClient: client,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      client.destroy();
       await store.close();
     },
   };
@@ -123,11 +133,11 @@ async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
 }
 
 /** As Lambda hands it over, with the deployed functions' timeout counting down from the call. */
-function lambdaContext(method: EventsMethod): Context {
+function lambdaContext(name: FunctionName): Context {
   const deadline = Date.now() + FUNCTION_TIMEOUT_SECONDS * 1000;
   return {
     awsRequestId: randomUUID(),
-    functionName: `local-${method.toLowerCase()}-events`,
+    functionName: `local-${name}`,
     functionVersion: '$LATEST',
     getRemainingTimeInMillis: () => deadline - Date.now(),
   } as Context;

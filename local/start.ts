@@ -11,9 +11,9 @@ const { port, host, dataDir, scopeOverrides, allowedOrigins, courseClaim } = set
 
 const authorize = await loadLocalAuthorize(dataDir, {
   scopeOverrides,
-  onDenial: (method, reason) => console.error(`${method} refused by the local JWT authorizer: ${reason}`),
+  onDenial: (route, reason) => console.error(`${route} refused by the local JWT authorizer: ${reason}`),
 });
-const server = await startLocalServer({ port, host, dataDir, authorize, allowedOrigins });
+const server = await startLocalServer({ port, host, dataDir, authorize, allowedOrigins, courseClaim });
 console.log(`Listening on ${server.url}`);
 
 const token = await mintLocalToken({ dataDir, sub: 'local-user', scopes: ['read', 'write'], ttlSeconds: 3600, scopeOverrides, courseClaim });
