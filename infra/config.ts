@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { DEFAULT_COURSE_CLAIM } from '#lib/auth/course-claim.ts';
+import { DEFAULT_COURSE_CLAIM } from '#lib/auth/list-claim.ts';
 import { routeScopes, validScopeOverride } from '#lib/auth/scopes.ts';
 import { parseAllowedOrigins } from '#lib/cors.ts';
 import type { RouteId, TableAccess } from '#lib/routes.ts';
@@ -24,6 +24,11 @@ const CONFIG_KEYS = {
   readScope: 'READ_SCOPE',
   writeScope: 'WRITE_SCOPE',
   courseClaim: 'COURSE_CLAIM',
+  submissionClaim: 'SUBMISSION_CLAIM',
+  writerConcurrency: 'WRITER_CONCURRENCY',
+  readerConcurrency: 'READER_CONCURRENCY',
+  tableMaxWriteUnits: 'TABLE_MAX_WRITE_UNITS',
+  tableMaxReadUnits: 'TABLE_MAX_READ_UNITS',
   destroyOnDelete: 'DESTROY_ON_DELETE',
 } as const;
 
@@ -46,6 +51,23 @@ export const DEFAULTS = {
   throttleBurst: 400,
   stage: 'prod',
   courseClaim: DEFAULT_COURSE_CLAIM,
+  /**
+   * Bounds on what abuse can cost, with room for the busiest honest use. A POST spends ~30–60 ms in the
+   * writer, so 3,000 students posting every 15 s (200 requests/s, the default stage rate) keep ~12
+   * writers busy: 50 is four times that, and caps a flood at 50 concurrent invocations. Reporting reads are
+   * few and slower (a feed page is up to 10 Queries): 10 readers. Each is deducted from the account's
+   * concurrency, which must keep 100 unreserved: an account still at the new-account quota of 10 cannot
+   * reserve any, and must ask for more or lower these.
+   */
+  writerConcurrency: 50,
+  readerConcurrency: 10,
+  /**
+   * On-demand ceilings per second. The 200 POSTs/s above at ~5 events of 1–2 write units each need
+   * 1,000–2,000 write units/s; 4,000 leaves room for bursts and resends, and caps the worst case at about
+   * $9 an hour ($0.625 per million write units). Reads: a feed page of 100 events is ~25 read units.
+   */
+  tableMaxWriteUnits: 4_000,
+  tableMaxReadUnits: 2_000,
 } as const;
 
 /** Values from `-c key=value` are strings; values from cdk.json may be JSON numbers or booleans. */
@@ -84,6 +106,12 @@ const configSchema = z
     readScope: scopeOverride('read').optional(),
     writeScope: scopeOverride('write').optional(),
     courseClaim: text.pipe(z.string().min(1)).default(DEFAULTS.courseClaim),
+    // For quiz platforms that mint a token per quiz session: the submissions a writer may write.
+    submissionClaim: text.pipe(z.string().min(1)).optional(),
+    writerConcurrency: integer(1, 10_000).default(DEFAULTS.writerConcurrency),
+    readerConcurrency: integer(1, 10_000).default(DEFAULTS.readerConcurrency),
+    tableMaxWriteUnits: integer(1, 40_000).default(DEFAULTS.tableMaxWriteUnits),
+    tableMaxReadUnits: integer(1, 40_000).default(DEFAULTS.tableMaxReadUnits),
     destroyOnDelete: flag.default(false),
   })
   .refine((config) => config.throttleBurst >= config.throttleRate, {

@@ -52,16 +52,22 @@ export class EventsStack extends Stack {
       );
     }
     const logRemovalPolicy = config.destroyOnDelete ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
-    const { table } = new EventsTable(this, 'Events', { destroyOnDelete: config.destroyOnDelete });
+    const { table } = new EventsTable(this, 'Events', {
+      destroyOnDelete: config.destroyOnDelete,
+      maxWriteUnits: config.tableMaxWriteUnits,
+      maxReadUnits: config.tableMaxReadUnits,
+    });
     const shared = {
       table,
       retentionDays: config.retentionDays,
       courseClaim: config.courseClaim,
+      submissionClaim: config.submissionClaim,
       logRetention: LOG_RETENTION,
       logRemovalPolicy,
     };
+    const reservedConcurrency = { writer: config.writerConcurrency, reader: config.readerConcurrency };
     const eventsFunction = (name: FunctionName, id: string) =>
-      new EventsFunction(this, id, { ...shared, ...FUNCTION_SIZES[name], ...FUNCTIONS[name] }).function;
+      new EventsFunction(this, id, { ...shared, ...FUNCTION_SIZES[name], ...FUNCTIONS[name], reservedConcurrency: reservedConcurrency[name] }).function;
     const functions = { writer: eventsFunction('writer', 'Writer'), reader: eventsFunction('reader', 'Reader') };
     const api = new EventsApi(this, 'Api', {
       functions,
@@ -78,6 +84,7 @@ export class EventsStack extends Stack {
       api: api.api,
       accessLogs: api.accessLogs,
       table,
+      maxWriteUnits: config.tableMaxWriteUnits,
       alarmEmail: config.alarmEmail,
     });
 

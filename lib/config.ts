@@ -1,6 +1,6 @@
 // zod/mini, as lib/domain/schemas.ts: this module is in both functions' cold start.
 import * as z from 'zod/mini';
-import { DEFAULT_COURSE_CLAIM } from '#lib/auth/course-claim.ts';
+import { DEFAULT_COURSE_CLAIM } from '#lib/auth/list-claim.ts';
 
 /** The functions' configuration, read from the environment once at start-up. */
 const environmentSchema = z.object({
@@ -10,8 +10,10 @@ const environmentSchema = z.object({
   AWS_REGION: z._default(z.string().check(z.minLength(1, 'must not be empty')), 'us-east-1'),
   /** Days to keep events (DynamoDB TTL); 0 keeps them forever. */
   RETENTION_DAYS: z._default(z.coerce.number('must be a number').check(z.refine(Number.isInteger, 'must be a whole number'), z.minimum(0, 'must be 0 or more')), 0),
-  /** The token claim listing the courses a reader may read; absent from a token means every course. */
+  /** The token claim listing the courses a token reaches; a token without it reaches none. */
   COURSE_CLAIM: z._default(z.string().check(z.minLength(1, 'must not be empty')), DEFAULT_COURSE_CLAIM),
+  /** When set, the token claim listing the submissions a writer may write. */
+  SUBMISSION_CLAIM: z.optional(z.string().check(z.minLength(1, 'must not be empty'))),
 });
 
 export type Config = z.output<typeof environmentSchema>;

@@ -21,8 +21,9 @@ export function parseAllowedOrigins(list: string | undefined): string[] {
   return [...new Set(origins.map(exactOrigin))];
 }
 
-function exactOrigin(value: string): string {
-  const problem = `Allowed origin ${JSON.stringify(value)} is not an origin like https://canvas.example.edu (no path, no wildcard)`;
+/** One origin, scheme://host[:port] with an optional trailing slash, as its URL origin; throws otherwise. */
+export function exactOrigin(value: string): string {
+  const problem = `${JSON.stringify(value)} is not an origin like https://canvas.example.edu (no path, no wildcard)`;
   if (value.includes('*')) throw new Error(problem);
   let url: URL;
   try {

@@ -26,10 +26,12 @@ interface RouteDefinition {
 }
 
 const SUBMISSION_EVENTS = '/api/v1/courses/{course_id}/quizzes/{quiz_id}/submissions/{id}/events';
+const QUIZ_EVENTS = '/api/v1/courses/{course_id}/quizzes/{quiz_id}/submission_events';
 
 export const ROUTES = {
   postEvents: { method: 'POST', path: SUBMISSION_EVENTS, servedBy: 'writer', summary: "Store a batch of a submission's events" },
   getEvents: { method: 'GET', path: SUBMISSION_EVENTS, servedBy: 'reader', summary: "One page of a submission attempt's events" },
+  getQuizEvents: { method: 'GET', path: QUIZ_EVENTS, servedBy: 'reader', summary: "One page of every submission's events in a quiz" },
 } as const satisfies Record<string, RouteDefinition>;
 
 export type RouteId = keyof typeof ROUTES;

@@ -13,4 +13,5 @@ export const runtimeDependencies: HandlerDependencies = {
     retentionDays: config.RETENTION_DAYS,
   }),
   courseClaim: config.COURSE_CLAIM,
+  submissionClaim: config.SUBMISSION_CLAIM,
 };

@@ -46,12 +46,17 @@ function gatewayBody(headers: Record<string, string>, body: Buffer): Pick<HttpEv
   return { body: body.toString('base64'), isBase64Encoded: true };
 }
 
-/** An HTTP API payload format 2.0 event for a request, as API Gateway builds it. */
+/**
+ * An HTTP API payload format 2.0 event for a request, as API Gateway builds it. The API's own address
+ * (`publicUrl`) stands where the gateway puts its domain: never the request's Host header, which a
+ * client could fill with anything, links included.
+ */
 export function toHttpApiEvent(
   request: IncomingMessage,
   body: Buffer,
   route: MatchedRoute,
   jwt: JwtContext | undefined,
+  publicUrl: URL,
 ): HttpEvent {
   const url = request.url ?? '/';
   const queryStart = url.indexOf('?');
@@ -59,7 +64,7 @@ export function toHttpApiEvent(
   const rawQueryString = queryStart === -1 ? '' : url.slice(queryStart + 1);
   const { cookie, ...headers } = gatewayHeaders(request);
   const now = new Date();
-  const host = headers.host ?? '127.0.0.1';
+  const host = publicUrl.host;
   const queryStringParameters = gatewayQuery(rawQueryString);
   return {
     version: '2.0',
@@ -67,7 +72,7 @@ export function toHttpApiEvent(
     rawPath,
     rawQueryString,
     ...(cookie && { cookies: cookie.split(/;\s*/) }),
-    headers: { ...headers, 'x-forwarded-proto': 'http', 'x-forwarded-for': request.socket.remoteAddress ?? '' },
+    headers: { ...headers, host, 'x-forwarded-proto': publicUrl.protocol.slice(0, -1), 'x-forwarded-for': request.socket.remoteAddress ?? '' },
     ...(queryStringParameters && { queryStringParameters }),
     pathParameters: route.pathParameters,
     requestContext: {

@@ -1,8 +1,8 @@
 import * as z from 'zod';
-import { DEFAULT_COURSE_CLAIM } from '#lib/auth/course-claim.ts';
+import { DEFAULT_COURSE_CLAIM } from '#lib/auth/list-claim.ts';
 import { type ScopeOverrides, validScopeOverride } from '#lib/auth/scopes.ts';
 import type { TableAccess } from '#lib/routes.ts';
-import { parseAllowedOrigins } from '#lib/cors.ts';
+import { exactOrigin, parseAllowedOrigins } from '#lib/cors.ts';
 import { transformOrIssue } from '#lib/transform-or-issue.ts';
 
 /** An empty variable reads as unset, as in most .env files. */
@@ -27,8 +27,12 @@ const localEnvironmentSchema = z
     READ_SCOPE: scopeOverride('read'),
     /** Comma-separated browser origins; none means no CORS configuration. */
     ALLOWED_ORIGINS: setting(z.string().optional().transform(transformOrIssue(parseAllowedOrigins))),
-    /** The same variable the functions read: the claim that limits a reader to some courses. */
+    /** The API's address as clients reach it, for the links it answers with; default http://HOST:PORT. */
+    PUBLIC_URL: setting(z.string().transform(transformOrIssue(exactOrigin)).optional()),
+    /** The same variables the functions read: the claim naming the courses a token reaches… */
     COURSE_CLAIM: setting(z.string().default(DEFAULT_COURSE_CLAIM)),
+    /** …and, when set, the claim naming the submissions a writer may write. */
+    SUBMISSION_CLAIM: setting(z.string().optional()),
   })
   .transform((environment) => ({
     port: environment.PORT,
@@ -36,7 +40,9 @@ const localEnvironmentSchema = z
     dataDir: environment.DATA_DIR,
     scopeOverrides: { write: environment.WRITE_SCOPE, read: environment.READ_SCOPE } satisfies ScopeOverrides,
     allowedOrigins: environment.ALLOWED_ORIGINS,
+    publicUrl: environment.PUBLIC_URL,
     courseClaim: environment.COURSE_CLAIM,
+    submissionClaim: environment.SUBMISSION_CLAIM,
   }));
 
 export type LocalSettings = z.output<typeof localEnvironmentSchema>;

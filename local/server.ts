@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
-import { DEFAULT_COURSE_CLAIM } from '#lib/auth/course-claim.ts';
+import { DEFAULT_COURSE_CLAIM } from '#lib/auth/list-claim.ts';
 import { FUNCTION_TIMEOUT_SECONDS } from '#lib/domain/limits.ts';
 import { createReaderHandler } from '#lib/handlers/reader.ts';
 import { createWriterHandler } from '#lib/handlers/writer.ts';
@@ -33,8 +33,11 @@ export interface LocalServerOptions {
   authorize: Authorize;
   /** Origins the API's CORS configuration allows; none means no CORS configuration. */
   allowedOrigins?: readonly string[];
-  /** The token claim listing the courses a caller may reach, as the functions are configured with it. */
+  /** The API's address as its clients reach it, for the links it answers with; default: the address it listens on. */
+  publicUrl?: string | undefined;
+  /** The token claims naming the courses (and, when set, the submissions) a caller may reach, as the functions read them. */
   courseClaim?: string;
+  submissionClaim?: string | undefined;
   /** Sees each event just before its function does (the tests compare it with a recorded gateway event). */
   onEvent?: (event: HttpEvent) => void;
 }
@@ -58,7 +61,7 @@ const gatewayMessage = (statusCode: number, message: string): HttpResult => ({
  * handled by the same handlers the two Lambda functions run, over the embedded store.
  */
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
-  const { port = 3000, host = '127.0.0.1', dataDir, authorize, allowedOrigins = [], courseClaim = DEFAULT_COURSE_CLAIM, onEvent } = options;
+  const { port = 3000, host = '127.0.0.1', dataDir, authorize, allowedOrigins = [], courseClaim = DEFAULT_COURSE_CLAIM, submissionClaim, onEvent } = options;
   const cors = createGatewayCors(allowedOrigins);
   const store = await startEmbeddedStore(dataDir);
   await ensureTable(store.endpoint, LOCAL_TABLE_NAME);
@@ -66,7 +69,9 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const dependencies = {
     store: createDynamoDbEventStore({ client, tableName: LOCAL_TABLE_NAME, retentionDays: 0 }),
     courseClaim,
+    submissionClaim,
   };
+  let publicUrl: URL;
   const handlers: Record<FunctionName, HttpHandler> = {
     writer: createWriterHandler(dependencies),
     reader: createReaderHandler(dependencies),
@@ -81,12 +86,14 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     const route = matchRoute(request.method, rawPath);
     if (!route) return answer(gatewayMessage(404, 'Not Found'));
 
-    const body = await readBody(request);
-    if (!body) return answer(gatewayMessage(413, 'Request Entity Too Large'));
+    // The token first: nobody without one gets a body read, let alone megabytes of it.
     const authorization = await authorize(route.id, request.headers);
     if ('refusal' in authorization) return answer(authorization.refusal);
+    const body = await readBody(request);
+    if (!body) return answer(gatewayMessage(413, 'Request Entity Too Large'));
 
-    const event = toHttpApiEvent(request, body, { routeKey: routeKey(route.id), pathParameters: route.pathParameters }, authorization.jwt);
+    const matched = { routeKey: routeKey(route.id), pathParameters: route.pathParameters };
+    const event = toHttpApiEvent(request, body, matched, authorization.jwt, publicUrl);
     onEvent?.(event);
     const servedBy = ROUTES[route.id].servedBy;
     try {
@@ -107,8 +114,10 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     server.listen(port, host, () => resolve());
   });
   const address = server.address() as AddressInfo;
+  const url = `http://${host}:${address.port}`;
+  publicUrl = new URL(options.publicUrl ?? url);
   return {
-    url: `http://${host}:${address.port}`,
+    url,
     storeEndpoint: store.endpoint,
     documentClient: client,
     async close() {
@@ -120,8 +129,9 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   };
 }
 
-/** The body, or undefined once it passes the gateway's limit. */
+/** The body, or undefined once it passes the gateway's limit (at once when Content-Length says so). */
 async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  if (Number(request.headers['content-length'] ?? 0) > GATEWAY_MAX_BODY_BYTES) return undefined;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {

@@ -6,22 +6,32 @@ import { startLocalServer } from './server.ts';
 /** `npm start`: the API on the embedded store, persisted under DATA_DIR, behind the local JWT authorizer. */
 // Lambda runs Node 24; the SDK's notice about Node 20 is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// The store's files and the signing key hold students' records and the key to every token: owner only.
+process.umask(0o077);
 const settings = loadLocalSettings();
-const { port, host, dataDir, scopeOverrides, allowedOrigins, courseClaim } = settings;
+const { port, host, dataDir, scopeOverrides, allowedOrigins, publicUrl, courseClaim, submissionClaim } = settings;
 
 const authorize = await loadLocalAuthorize(dataDir, {
   scopeOverrides,
   onDenial: (route, reason) => console.error(`${route} refused by the local JWT authorizer: ${reason}`),
 });
-const server = await startLocalServer({ port, host, dataDir, authorize, allowedOrigins, courseClaim });
+const server = await startLocalServer({ port, host, dataDir, authorize, allowedOrigins, publicUrl, courseClaim, submissionClaim });
 console.log(`Listening on ${server.url}`);
 
-const token = await mintLocalToken({ dataDir, sub: 'local-user', scopes: ['read', 'write'], ttlSeconds: 3600, scopeOverrides, courseClaim });
+const token = await mintLocalToken({
+  dataDir,
+  sub: 'local-user',
+  scopes: ['read', 'write'],
+  courseIds: ['1'],
+  ttlSeconds: 3600,
+  scopeOverrides,
+  courseClaim,
+});
 const batch = JSON.stringify({
   quiz_submission_events: [{ client_timestamp: '2014-10-08T19:29:58.123Z', event_type: 'page_focused', event_data: null }],
 });
-console.log('Get a token: npm run token -- --sub student-1 --scopes read,write');
-console.log('Try it (as local-user, token valid for 1h):');
+console.log("Get a token: npm run token -- --sub student-1 --scopes read,write --course-ids 1");
+console.log('Try it (as local-user in course 1, token valid for 1h):');
 console.log(
   `curl -i -X POST ${server.url}/api/v1/courses/1/quizzes/1/submissions/1/events -H 'Authorization: Bearer ${token}' -H 'Content-Type: application/json' -d '${batch}'`,
 );

@@ -142,7 +142,7 @@ export async function runCrashTest(options: Partial<CrashTestOptions> = {}): Pro
     // The server started below inherits this environment, scope overrides included: mint for them.
     const { scopeOverrides } = loadLocalSettings();
     for (const { subject } of submissions) {
-      tokens.set(subject, await mintLocalToken({ dataDir, sub: subject, scopes: ['read', 'write'], ttlSeconds: 3_600, scopeOverrides }));
+      tokens.set(subject, await mintLocalToken({ dataDir, sub: subject, scopes: ['read', 'write'], courseIds: ['*'], ttlSeconds: 3_600, scopeOverrides }));
     }
     server = await ServerProcess.start(dataDir, 30_000);
     log(`server started at ${server.url} on ${dataDir}`);

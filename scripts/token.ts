@@ -1,9 +1,10 @@
 /**
  * Mints a token the local server accepts.
- *   tsx scripts/token.ts --sub ID --scopes read,write [--course-ids 11,12] [--ttl 1h]
- * The key pair lives in $DATA_DIR (default .data). `read` and `write` become the GET and POST scope
- * strings, or READ_SCOPE and WRITE_SCOPE when set, as the local server reads them; the course list goes
- * in the COURSE_CLAIM claim. The token is printed alone on the last line.
+ *   npm run token -- --sub ID --scopes read,write --course-ids 11,12 [--submission-ids 3,4] [--ttl 1h]
+ * The key pair lives in $DATA_DIR (default .data). `read` becomes the scope of every GET route, `write`
+ * the POST route's (or READ_SCOPE and WRITE_SCOPE when set, as the local server reads them); the courses
+ * go in the COURSE_CLAIM claim ('*' for every course), the submissions in SUBMISSION_CLAIM when that is
+ * set. The token is printed alone on the last line.
  */
 import { parseArgs } from 'node:util';
 import { mintLocalToken } from '#lib/auth/local-token.ts';
@@ -11,7 +12,8 @@ import type { LocalTokenScope } from '#lib/auth/local-token.ts';
 import { parseTtlSeconds } from '#lib/auth/token-ttl.ts';
 import { loadLocalSettings } from '#local/local-settings.ts';
 
-const USAGE = 'usage: tsx scripts/token.ts --sub ID --scopes read,write [--course-ids 11,12] [--ttl 1h]';
+const USAGE = "usage: npm run token -- --sub ID --scopes read,write --course-ids 11,12|'*' [--submission-ids 3,4] [--ttl 1h]";
+const ID = /^[A-Za-z0-9_.:~-]{1,128}$/;
 const TOKEN_SCOPES: readonly LocalTokenScope[] = ['read', 'write'];
 
 function commaList(value: string): string[] {
@@ -28,6 +30,7 @@ async function main(): Promise<void> {
       sub: { type: 'string' },
       scopes: { type: 'string' },
       'course-ids': { type: 'string' },
+      'submission-ids': { type: 'string' },
       ttl: { type: 'string', default: '1h' },
     },
     strict: true,
@@ -38,15 +41,24 @@ async function main(): Promise<void> {
   const unknown = scopes.filter((scope) => !isTokenScope(scope));
   if (scopes.length === 0 || unknown.length > 0) throw new Error(`--scopes takes read and/or write, got ${JSON.stringify(values.scopes)}`);
 
-  const courseIds = values['course-ids'] === undefined ? undefined : commaList(values['course-ids']);
-  if (courseIds?.length === 0) throw new Error('--course-ids needs at least one id');
+  // Without courses a token reaches nothing: every route checks the course claim.
+  if (values['course-ids'] === undefined) throw new Error("--course-ids is required: the courses the token reaches, or '*' for every course");
+  const courseIds = commaList(values['course-ids']);
+  const badCourse = courseIds.find((id) => id !== '*' && !ID.test(id));
+  if (courseIds.length === 0 || badCourse !== undefined) throw new Error(`--course-ids takes course ids (A-Z a-z 0-9 _ . - : ~) or '*', got ${JSON.stringify(values['course-ids'])}`);
+  const submissionIds = values['submission-ids'] === undefined ? undefined : commaList(values['submission-ids']);
+  if (submissionIds && (submissionIds.length === 0 || !submissionIds.every((id) => ID.test(id)))) {
+    throw new Error(`--submission-ids takes submission ids, got ${JSON.stringify(values['submission-ids'])}`);
+  }
 
-  const { dataDir, scopeOverrides, courseClaim } = loadLocalSettings();
+  const { dataDir, scopeOverrides, courseClaim, submissionClaim } = loadLocalSettings();
+  if (submissionIds && submissionClaim === undefined) throw new Error('--submission-ids needs SUBMISSION_CLAIM set, as the local server reads it');
   const token = await mintLocalToken({
     dataDir,
     sub: values.sub,
     scopes: scopes.filter(isTokenScope),
-    ...(courseIds !== undefined && { courseIds }),
+    courseIds,
+    ...(submissionIds && submissionClaim && { extraClaims: { [submissionClaim]: submissionIds } }),
     ttlSeconds: parseTtlSeconds(values.ttl),
     scopeOverrides,
     courseClaim,

@@ -1,13 +1,19 @@
 import { Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { CorsHttpMethod, HttpApi, HttpMethod, type HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnStage, CorsHttpMethod, HttpApi, HttpMethod, type HttpRoute, type HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { CORS_ALLOW_HEADERS, CORS_ALLOW_METHODS, CORS_EXPOSE_HEADERS, CORS_MAX_AGE_SECONDS } from '#lib/cors.ts';
-import { type FunctionName, ROUTE_IDS, ROUTES, type RouteId } from '#lib/routes.ts';
+import { type FunctionName, ROUTE_IDS, ROUTES, type RouteId, routeKey, routesServedBy } from '#lib/routes.ts';
+
+/**
+ * The reporting (reader) routes each get a throttle of their own, below the stage's: a report crawling a
+ * quiz (a feed page is up to 10 Queries) cannot use up the rate the quiz clients' POSTs need.
+ */
+export const READER_ROUTE_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
 
 export interface EventsApiProps {
   functions: Readonly<Record<FunctionName, IFunction>>;
@@ -88,16 +94,26 @@ export class EventsApi extends Construct {
       writer: new HttpLambdaIntegration('Writer', props.functions.writer),
       reader: new HttpLambdaIntegration('Reader', props.functions.reader),
     };
+    const routes: HttpRoute[] = [];
     for (const id of ROUTE_IDS) {
       const { method, path, servedBy } = ROUTES[id];
-      this.api.addRoutes({
+      routes.push(...this.api.addRoutes({
         path,
         methods: [HttpMethod[method]],
         integration: integrations[servedBy],
         authorizer,
         authorizationScopes: [props.scopes[id]],
-      });
+      }));
     }
+    (this.stage.node.defaultChild as CfnStage).routeSettings = Object.fromEntries(
+      routesServedBy('reader').map((id) => [
+        routeKey(id),
+        // A JSON property: CloudFormation's own (PascalCase) names, which CDK passes through as written.
+        { ThrottlingRateLimit: READER_ROUTE_THROTTLE.rateLimit, ThrottlingBurstLimit: READER_ROUTE_THROTTLE.burstLimit },
+      ]),
+    );
+    // A stage's route settings name routes that must exist first.
+    this.stage.node.addDependency(...routes);
     this.eventsUrl = `${this.api.apiEndpoint}${ROUTES.postEvents.path}`;
   }
 }

@@ -1,13 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { Config } from '#lib/config.ts';
 import type { TableAccess } from '#lib/routes.ts';
+import { WRITTEN_ATTRIBUTES } from '#lib/store/table.ts';
 import { FUNCTION_BUNDLING } from '../bundling.ts';
 
 export const FUNCTION_RUNTIME = Runtime.NODEJS_24_X;
@@ -20,13 +21,22 @@ export const FUNCTION_ARCHITECTURE = Architecture.ARM_64;
  * The reader reads the submission's current attempt with GetItem and pages with Query.
  */
 export const TABLE_ACTIONS: Readonly<Record<TableAccess, readonly string[]>> = {
-  write: ['dynamodb:BatchWriteItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem'],
+  write: ['dynamodb:BatchWriteItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:GetItem'],
   read: ['dynamodb:GetItem', 'dynamodb:Query'],
 };
 
+/**
+ * Narrower than the actions alone: the writer may write only the attributes the table module names
+ * (not, say, a TTL on the submission item that keeps its owner) and ask back at most the old item.
+ */
+export const WRITER_CONDITIONS = {
+  'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...WRITTEN_ATTRIBUTES] },
+  StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE', 'ALL_OLD'] },
+} as const;
+
 
 /** The settings lib/config.ts reads; Lambda itself sets AWS_REGION. */
-type FunctionSettings = Pick<Record<keyof Config, string>, 'TABLE_NAME' | 'RETENTION_DAYS' | 'COURSE_CLAIM'>;
+type FunctionSettings = Pick<Record<keyof Config, string>, 'TABLE_NAME' | 'RETENTION_DAYS' | 'COURSE_CLAIM'> & Partial<Pick<Record<keyof Config, string>, 'SUBMISSION_CLAIM'>>;
 
 export interface EventsFunctionProps {
   /** The handler module under functions/. */
@@ -38,6 +48,9 @@ export interface EventsFunctionProps {
   access: TableAccess;
   retentionDays: number;
   courseClaim: string;
+  submissionClaim?: string | undefined;
+  /** At most this many instances at once: a flood is throttled rather than scaled without bound. */
+  reservedConcurrency: number;
   logRetention: RetentionDays;
   logRemovalPolicy: RemovalPolicy;
 }
@@ -61,12 +74,19 @@ export class EventsFunction extends Construct {
       description: `${props.description}: its log group and ${props.access} access to the events table`,
     });
     this.logGroup.grantWrite(this.role);
-    props.table.grant(this.role, ...TABLE_ACTIONS[props.access]);
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: [...TABLE_ACTIONS[props.access]],
+        resources: [props.table.tableArn],
+        ...(props.access === 'write' && { conditions: WRITER_CONDITIONS }),
+      }),
+    );
 
     const settings: FunctionSettings = {
       TABLE_NAME: props.table.tableName,
       RETENTION_DAYS: String(props.retentionDays),
       COURSE_CLAIM: props.courseClaim,
+      ...(props.submissionClaim !== undefined && { SUBMISSION_CLAIM: props.submissionClaim }),
     };
     this.function = new NodejsFunction(this, 'Function', {
       entry: fromRoot(props.entry),
@@ -78,6 +98,7 @@ export class EventsFunction extends Construct {
       architecture: FUNCTION_ARCHITECTURE,
       memorySize: props.memorySize,
       timeout: props.timeout,
+      reservedConcurrentExecutions: props.reservedConcurrency,
       role: this.role,
       logGroup: this.logGroup,
       bundling: FUNCTION_BUNDLING,

@@ -24,6 +24,8 @@ export interface OperationsAlarmsProps {
   api: HttpApi;
   accessLogs: ILogGroup;
   table: ITable;
+  /** The table's on-demand write ceiling per second. */
+  maxWriteUnits: number;
   /** Subscribed to the alarm topic when set. */
   alarmEmail?: string | undefined;
 }
@@ -46,6 +48,8 @@ export const THRESHOLDS = {
   writer503Percent: 1,
   /** …counted only once there are this many POSTs in the period, so that one 503 at night is no alarm. */
   writer503MinimumRequests: 20,
+  /** Percent of the table's write ceiling consumed over a period: writes near it are throttled next. */
+  consumedWritePercent: 80,
 } as const;
 
 /** Every DynamoDB operation the functions call: the ones whose throttles and errors matter. */
@@ -108,6 +112,12 @@ export class OperationsAlarms extends Construct {
       label: 'POSTs answered 503 (%)',
       period: PERIOD,
     });
+    this.alarm(
+      'ConsumedWriteCapacity',
+      `The table consumed ${THRESHOLDS.consumedWritePercent}% or more of its write ceiling: heavy use, or abuse, before writes are throttled.`,
+      props.table.metricConsumedWriteCapacityUnits({ period: PERIOD, statistic: 'Sum' }),
+      (THRESHOLDS.consumedWritePercent / 100) * props.maxWriteUnits * PERIOD.toSeconds(),
+    );
     this.alarm('Writer503Rate', `${THRESHOLDS.writer503Percent}% or more of POSTs answered 503: storage still throttled after retries.`, writer503Percent, THRESHOLDS.writer503Percent);
   }
 

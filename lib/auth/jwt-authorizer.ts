@@ -35,6 +35,8 @@ export interface JwtAuthorizer {
 
 class MissingKeyIdError extends Error {}
 
+const TIME_CLAIMS = ['exp', 'nbf', 'iat'] as const;
+
 export function createJwtAuthorizer(options: JwtAuthorizerOptions): JwtAuthorizer {
   const { issuer, audiences, clock = () => new Date() } = options;
   const resolveKey = typeof options.keys === 'function' ? options.keys : createLocalJWKSet(options.keys);
@@ -80,6 +82,8 @@ export function createJwtAuthorizer(options: JwtAuthorizerOptions): JwtAuthorize
       }
 
       if (!audienceMatches(payload)) return unauthorized('wrong-audience');
+      // JSON reads 1e400 as Infinity, which jose accepts as a number: such an `exp` would never pass.
+      if (TIME_CLAIMS.some((claim) => claim in payload && !Number.isFinite(payload[claim]))) return unauthorized('malformed-token');
       if (typeof payload.iat === 'number' && payload.iat > Math.floor(now.getTime() / 1000)) {
         return unauthorized('issued-in-future');
       }

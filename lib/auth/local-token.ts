@@ -1,5 +1,5 @@
 import { SignJWT } from 'jose';
-import { DEFAULT_COURSE_CLAIM } from '#lib/auth/course-claim.ts';
+import { DEFAULT_COURSE_CLAIM } from '#lib/auth/list-claim.ts';
 import { loadLocalSigningKey, LOCAL_SIGNING_ALGORITHM } from '#lib/auth/local-keys.ts';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, type ScopeOverrides, scopesOfAccess } from '#lib/auth/scopes.ts';
 import type { TableAccess } from '#lib/routes.ts';
@@ -12,8 +12,10 @@ export interface LocalTokenRequest {
   dataDir: string;
   sub: string;
   scopes: readonly LocalTokenScope[];
-  /** Limits a reader to these courses; absent means every course. */
+  /** The courses the token reaches ('*': every course); absent, it reaches none. */
   courseIds?: readonly string[];
+  /** More claims, e.g. the submissions a writer may write. */
+  extraClaims?: Record<string, unknown>;
   ttlSeconds: number;
   /** The same overrides the local server verifies with. */
   scopeOverrides?: ScopeOverrides;
@@ -23,7 +25,7 @@ export interface LocalTokenRequest {
 
 /** A token the local server accepts: signed with the local key, for the local issuer and audience. */
 export async function mintLocalToken(request: LocalTokenRequest): Promise<string> {
-  const { dataDir, sub, scopes, courseIds, ttlSeconds, scopeOverrides, courseClaim = DEFAULT_COURSE_CLAIM, now = new Date() } = request;
+  const { dataDir, sub, scopes, courseIds, extraClaims, ttlSeconds, scopeOverrides, courseClaim = DEFAULT_COURSE_CLAIM, now = new Date() } = request;
   if (sub.trim() === '') throw new Error('sub must not be empty');
   if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0) throw new Error(`ttlSeconds must be a positive integer, got ${ttlSeconds}`);
 
@@ -32,6 +34,7 @@ export async function mintLocalToken(request: LocalTokenRequest): Promise<string
   const scopeStrings = [...new Set(scopes.flatMap((scope) => scopesOfAccess(scope, scopeOverrides)))];
 
   return new SignJWT({
+    ...extraClaims,
     ...(scopeStrings.length > 0 && { scope: scopeStrings.join(' ') }),
     ...(courseIds !== undefined && { [courseClaim]: [...courseIds] }),
   })

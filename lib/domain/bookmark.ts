@@ -1,49 +1,38 @@
 import { hash } from 'node:crypto';
 import * as z from 'zod/mini';
-import { EVENT_KEY_PATTERN } from './event-key.ts';
-import type { SubmissionRef } from './ids.ts';
 import { BadRequestError } from './errors.ts';
-import { MAX_ATTEMPT } from './limits.ts';
 
 /**
- * A continuation page is `bookmark:` + base64url(JSON [attempt, last sort key seen, seal]). It holds a
- * position inside one attempt only, and the submission always comes from the path, so no bookmark can
- * lead into another submission. The seal, a digest of the submission and the position, makes a bookmark
- * taken from another submission, or altered by hand, a 400 rather than a silent jump.
+ * A continuation page is `bookmark:` + base64url(JSON [...position, checksum]). It holds a position
+ * and nothing else: the path says which course, quiz and submission, and the route checks the token
+ * against the path, so a bookmark carries no authority. The checksum is an unkeyed digest of the
+ * position and of its context (route, path ids, filters): anyone can compute one, so it is no
+ * signature. It only makes a bookmark that was damaged, or taken from another submission or another
+ * set of filters, a 400 rather than a silent jump; positions are still checked on their own.
  */
-export interface Bookmark {
-  attempt: number;
-  afterKey: string;
-}
-
 const PREFIX = 'bookmark:';
 
-const bookmarkSchema = z.tuple([
-  z.int().check(z.minimum(1), z.maximum(MAX_ATTEMPT)),
-  z.string().check(z.regex(EVENT_KEY_PATTERN)),
-  z.string(),
-]);
+type Position = readonly (string | number | null)[];
 
-const seal = (submission: SubmissionRef, { attempt, afterKey }: Bookmark): string =>
-  hash('sha256', `${submission.courseId}#${submission.quizId}#${submission.submissionId}#${attempt}#${afterKey}`, 'base64url').slice(0, 16);
+const checksum = (context: string, position: Position): string =>
+  hash('sha256', JSON.stringify([context, position]), 'base64url').slice(0, 16);
 
-export const encodeBookmark = (submission: SubmissionRef, bookmark: Bookmark): string =>
-  PREFIX +
-  Buffer.from(JSON.stringify([bookmark.attempt, bookmark.afterKey, seal(submission, bookmark)])).toString('base64url');
+export const encodeBookmark = (context: string, position: Position): string =>
+  PREFIX + Buffer.from(JSON.stringify([...position, checksum(context, position)])).toString('base64url');
 
-export function decodeBookmark(submission: SubmissionRef, page: string): Bookmark {
-  const invalid = new BadRequestError('page is not a bookmark this API issued for this submission', 'page');
+/** The position a bookmark holds, if it is exactly one this API issued in `context`; a 400 otherwise. */
+export function decodeBookmark<const Schema extends z.ZodMiniType<Position>>(context: string, page: string, schema: Schema): z.output<Schema> {
+  const invalid = new BadRequestError('page is not a bookmark this API issued for this request', 'page');
   let decoded: unknown;
   try {
     decoded = JSON.parse(Buffer.from(page.slice(PREFIX.length), 'base64url').toString('utf8'));
   } catch {
     throw invalid;
   }
-  const parsed = bookmarkSchema.safeParse(decoded);
+  if (!Array.isArray(decoded)) throw invalid;
+  const parsed = schema.safeParse(decoded.slice(0, -1));
   if (!parsed.success) throw invalid;
-  const [attempt, afterKey] = parsed.data;
-  const bookmark = { attempt, afterKey };
-  // Only the exact text issued for this submission is accepted (base64url decoding forgives stray characters).
-  if (encodeBookmark(submission, bookmark) !== page) throw invalid;
-  return bookmark;
+  // Only the exact text issued is accepted (base64url decoding forgives stray characters).
+  if (encodeBookmark(context, parsed.data) !== page) throw invalid;
+  return parsed.data;
 }

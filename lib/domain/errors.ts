@@ -11,6 +11,9 @@ export class NotFoundError extends Error {}
 
 export class PayloadTooLargeError extends Error {}
 
+/** The submission has received as many events as it may (MAX_EVENTS_PER_SUBMISSION). */
+export class EventQuotaExceededError extends Error {}
+
 export class UnsupportedMediaTypeError extends Error {}
 
 /** The store is still throttling, failing or silent after every retry the request had time for. */

@@ -1,9 +1,13 @@
 /** Every limit of the API, each defined once. */
 export const MAX_EVENTS_PER_BATCH = 1000;
-export const MAX_EVENT_DATA_BYTES = 256 * 1024;
+/** At most 64 KiB of event_data as JSON text: the item stays far below DynamoDB's 400 KB and 64 write units. */
+export const MAX_EVENT_DATA_BYTES = 64 * 1024;
 export const MAX_EVENT_DATA_DEPTH = 1000;
 export const MAX_EVENT_TYPE_LENGTH = 255;
-export const MAX_BODY_BYTES = 5 * 1024 * 1024;
+/** 1 MiB of body bounds what one request can cost in write units (docs/reliability.md). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** Events a submission may receive, all attempts together, resends included; past it POST answers 429. */
+export const MAX_EVENTS_PER_SUBMISSION = 100_000;
 export const MAX_ATTEMPT = 2_147_483_647;
 export const MAX_PATH_ID_LENGTH = 128;
 /** Far beyond any real precision (nanoseconds with an offset take 35), and it keeps an item under DynamoDB's 400 KB. */
@@ -11,6 +15,17 @@ export const MAX_CLIENT_TIMESTAMP_LENGTH = 64;
 
 export const DEFAULT_PER_PAGE = 10;
 export const MAX_PER_PAGE = 100;
+
+/** Like Canvas: out-of-range page sizes are clamped rather than refused. */
+export const clampPerPage = (perPage = DEFAULT_PER_PAGE, max = MAX_PER_PAGE): number => Math.min(max, Math.max(1, perPage));
+
+/** A page of one attempt's events with a type filter makes at most this many Queries to fill up. */
+export const MAX_QUERIES_PER_FILTERED_EVENTS_PAGE = 4;
+/** A page of the quiz-wide feed makes at most this many Queries (roster and events together). */
+export const MAX_QUERIES_PER_FEED_PAGE = 10;
+/** Filters a reporting read takes at most: event types, and submission ids on the quiz routes. */
+export const MAX_EVENT_TYPE_FILTERS = 50;
+export const MAX_SUBMISSION_ID_FILTERS = 100;
 
 /** The functions' Lambda timeout; the stack sets it from here. */
 export const FUNCTION_TIMEOUT_SECONDS = 10;

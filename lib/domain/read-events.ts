@@ -1,9 +1,13 @@
-import type { EventStore } from './event-store.ts';
+import * as z from 'zod/mini';
+import { decodeBookmark, encodeBookmark } from './bookmark.ts';
+import { assertReachesCourse, type Caller } from './caller.ts';
+import { BadRequestError, NotFoundError } from './errors.ts';
+import { EVENT_KEY_PATTERN } from './event-key.ts';
+import { assertWithinTimeRange, type EventFilters, filtersContext } from './event-filters.ts';
+import type { EventStore, SubmissionState } from './event-store.ts';
 import type { SubmissionRef } from './ids.ts';
-import type { Bookmark } from './bookmark.ts';
-import type { Caller } from './caller.ts';
-import { BadRequestError, ForbiddenError, NotFoundError } from './errors.ts';
-import { DEFAULT_PER_PAGE, MAX_PER_PAGE } from './limits.ts';
+import { clampPerPage, MAX_ATTEMPT, MAX_QUERIES_PER_FILTERED_EVENTS_PAGE } from './limits.ts';
+import { fillFromAttempt } from './page-filling.ts';
 import type { StoredEvent } from './stored-event.ts';
 
 export interface ReadEventsRequest {
@@ -11,48 +15,57 @@ export interface ReadEventsRequest {
   /** Absent: the latest attempt (or the bookmark's). */
   attempt?: number | undefined;
   perPage?: number | undefined;
-  /** Absent: the first page. */
-  bookmark?: Bookmark | undefined;
+  filters: EventFilters;
+  /** A bookmark from a Link header; absent: the first page. */
+  page?: string | undefined;
 }
 
 export interface EventsPage {
   attempt: number;
   perPage: number;
   events: StoredEvent[];
-  next?: Bookmark | undefined;
+  /** The next page's bookmark, when more may remain. */
+  next?: string | undefined;
 }
 
-/** Like Canvas: out-of-range page sizes are clamped rather than refused. */
-const clampPerPage = (perPage = DEFAULT_PER_PAGE): number => Math.min(MAX_PER_PAGE, Math.max(1, perPage));
+/** Where a page of one attempt's events goes on: the attempt, then the key of the last event returned. */
+const positionSchema = z.tuple([z.int().check(z.minimum(1), z.maximum(MAX_ATTEMPT)), z.string().check(z.regex(EVENT_KEY_PATTERN))]);
 
-export async function readEvents(
-  store: EventStore,
-  request: ReadEventsRequest,
-  caller: Caller,
-  signal?: AbortSignal,
-): Promise<EventsPage> {
-  const { submission, bookmark } = request;
-  if (caller.courseIds && !caller.courseIds.includes(submission.courseId)) {
-    throw new ForbiddenError('the token does not grant this course');
-  }
-  if (bookmark && request.attempt !== undefined && bookmark.attempt !== request.attempt) {
+const bookmarkContext = ({ courseId, quizId, submissionId }: SubmissionRef, filters: EventFilters): string =>
+  `events ${JSON.stringify([courseId, quizId, submissionId])} ${filtersContext(filters)}`;
+
+export async function readEvents(store: EventStore, request: ReadEventsRequest, caller: Caller, signal?: AbortSignal): Promise<EventsPage> {
+  const { submission, filters } = request;
+  assertReachesCourse(caller, submission.courseId);
+  const context = bookmarkContext(submission, filters);
+  const bookmark = request.page === undefined ? undefined : decodeBookmark(context, request.page, positionSchema);
+  if (bookmark) assertWithinTimeRange(bookmark[1], filters);
+  if (bookmark && request.attempt !== undefined && bookmark[0] !== request.attempt) {
     throw new BadRequestError('page belongs to another attempt', 'page');
   }
-  const attempt =
-    request.attempt ?? bookmark?.attempt ?? (await store.getSubmission(submission, signal))?.currentAttempt;
-  if (attempt === undefined) throw new NotFoundError('no such submission');
+  let known: SubmissionState | undefined;
+  let attempt = request.attempt ?? bookmark?.[0];
+  if (attempt === undefined) {
+    known = await store.getSubmission(submission, signal);
+    if (!known) throw new NotFoundError('no such submission');
+    attempt = known.currentAttempt;
+  }
 
   const perPage = clampPerPage(request.perPage);
-  // One item more than the page tells whether a next page exists, in the same Query. A Query that
-  // DynamoDB cut at 1 MB makes a shorter page that still links to the next.
-  const { events, cutShort } = await store.queryEvents({ ...submission, attempt }, perPage + 1, bookmark?.afterKey, signal);
-  if (!bookmark && events.length === 0) throw new NotFoundError('no events for this attempt');
-  const page = events.slice(0, perPage);
-  const more = events.length > perPage || (cutShort && page.length > 0);
-  return {
-    attempt,
-    perPage,
-    events: page,
-    next: more ? { attempt, afterKey: page.at(-1)!.key } : undefined,
-  };
+  // One event more than the page tells whether a next page exists, in the same Query.
+  const filled = await fillFromAttempt(
+    store,
+    { ...submission, attempt },
+    filters,
+    { want: perPage + 1, afterKey: bookmark?.[1], maxQueries: filters.eventTypes.length > 0 ? MAX_QUERIES_PER_FILTERED_EVENTS_PAGE : 1 },
+    signal,
+  );
+  const events = filled.events.slice(0, perPage);
+  if (!bookmark && events.length === 0) {
+    // An empty first page: an attempt without (matching) events, or no such submission or attempt.
+    known ??= await store.getSubmission(submission, signal);
+    if (!known || attempt > known.currentAttempt) throw new NotFoundError('no such submission or attempt');
+  }
+  const continueAfter = filled.events.length > perPage ? events.at(-1)!.key : filled.continueAfter;
+  return { attempt, perPage, events, next: continueAfter && encodeBookmark(context, [attempt, continueAfter]) };
 }

@@ -3,10 +3,13 @@
 // functions it cut ~70 KB and ~14 ms of cold start (bench/, docs/performance.md).
 import * as z from 'zod/mini';
 import { jsonDepth, jsonText } from './json-text.ts';
-import { parseClientTimestamp } from './event-time.ts';
+import type { EventFilters } from './event-filters.ts';
+import { parseClientTimestamp, toIsoMillis } from './event-time.ts';
 import {
   MAX_ATTEMPT,
   MAX_CLIENT_TIMESTAMP_LENGTH,
+  MAX_EVENT_TYPE_FILTERS,
+  MAX_SUBMISSION_ID_FILTERS,
   MAX_EVENT_DATA_BYTES,
   MAX_EVENT_DATA_DEPTH,
   MAX_EVENT_TYPE_LENGTH,
@@ -16,6 +19,12 @@ import {
 
 const PATH_ID = `must be 1 to ${MAX_PATH_ID_LENGTH} characters of A-Z a-z 0-9 _ . - : ~`;
 const pathId = z.string(PATH_ID).check(z.regex(new RegExp(`^[A-Za-z0-9_.:~-]{1,${MAX_PATH_ID_LENGTH}}$`), PATH_ID));
+
+/** …/courses/:course_id/quizzes/:quiz_id: the quiz routes' path. */
+export const quizPathSchema = z.pipe(
+  z.object({ course_id: pathId, quiz_id: pathId }, 'course_id and quiz_id are required'),
+  z.transform(({ course_id, quiz_id }) => ({ courseId: course_id, quizId: quiz_id })),
+);
 
 export const pathSchema = z.pipe(
   z.object({ course_id: pathId, quiz_id: pathId, id: pathId }, 'course_id, quiz_id and id are required'),
@@ -115,8 +124,68 @@ const page = z.union(
   PAGE,
 );
 
-export const getQuerySchema = z.object({
-  attempt: z.optional(attemptSchema),
-  per_page: z.optional(perPage),
-  page: z.optional(page),
-});
+const ZONED_TIME = 'must be an ISO-8601 time with a zone, e.g. 2014-10-08T19:29:58.123Z';
+/** A filter's time, as the ISO ms UTC text it is compared with. */
+const filterTime = z.pipe(
+  z.string(ZONED_TIME).check(z.maxLength(MAX_CLIENT_TIMESTAMP_LENGTH, ZONED_TIME)),
+  z.transform((text: string, ctx) => {
+    const epochMs = parseClientTimestamp(text);
+    return epochMs === undefined ? fail(ctx, ZONED_TIME) : toIsoMillis(epochMs);
+  }),
+);
+
+/** `event_types[]`, `start_time` and `end_time`, on every events route. */
+const filterShape = {
+  event_types: z
+    .array(
+      z.string().check(
+        z.minLength(1, 'must not hold an empty event type'),
+        z.maxLength(MAX_EVENT_TYPE_LENGTH, `must hold event types of at most ${MAX_EVENT_TYPE_LENGTH} characters`),
+      ),
+    )
+    .check(z.maxLength(MAX_EVENT_TYPE_FILTERS, `must name at most ${MAX_EVENT_TYPE_FILTERS} event types`)),
+  start_time: z.optional(filterTime),
+  end_time: z.optional(filterTime),
+};
+
+type FilterInput = { event_types: string[]; start_time?: string | undefined; end_time?: string | undefined };
+
+const toFilters = ({ event_types, start_time, end_time }: FilterInput, ctx: z.core.ParsePayload): EventFilters => {
+  if (start_time !== undefined && end_time !== undefined && start_time >= end_time) {
+    ctx.issues.push({ code: 'custom', message: 'must be before end_time', input: start_time, path: ['start_time'] });
+  }
+  return { eventTypes: [...new Set(event_types)].sort(), startTime: start_time, endTime: end_time };
+};
+
+const pagingShape = { per_page: z.optional(perPage), page: z.optional(page) };
+
+/** GET …/submissions/:id/events: the attempt, paging and filters. */
+export const eventsQuerySchema = z.pipe(
+  z.object({ attempt: z.optional(attemptSchema), ...pagingShape, ...filterShape }),
+  z.transform(({ attempt, per_page, page, ...filters }, ctx) => ({ attempt, perPage: per_page, page, filters: toFilters(filters, ctx) })),
+);
+
+const ATTEMPTS = 'must be latest, all or a positive integer';
+const attemptSelection = z.union(
+  [z.literal('latest'), z.literal('all'), z.pipe(z.string(ATTEMPTS).check(z.regex(/^[1-9]\d{0,9}$/, ATTEMPTS)), z.transform(Number))],
+  ATTEMPTS,
+);
+
+/** GET …/quizzes/:quiz_id/submission_events (and its summaries): attempts, submissions, paging and filters. */
+export const quizEventsQuerySchema = z.pipe(
+  z.object({
+    attempt: z._default(attemptSelection, 'latest'),
+    submission_ids: z
+      .array(pathId)
+      .check(z.maxLength(MAX_SUBMISSION_ID_FILTERS, `must name at most ${MAX_SUBMISSION_ID_FILTERS} submissions`)),
+    ...pagingShape,
+    ...filterShape,
+  }),
+  z.transform(({ attempt, submission_ids, per_page, page, ...filters }, ctx) => ({
+    attempts: attempt,
+    submissionIds: submission_ids.length > 0 ? [...new Set(submission_ids)].sort() : undefined,
+    perPage: per_page,
+    page,
+    filters: toFilters(filters, ctx),
+  })),
+);

@@ -1,8 +1,7 @@
 import type { EventStore } from '#lib/domain/event-store.ts';
+import type { ClaimNames } from '#lib/http/caller.ts';
 
 /** What every route handler is built with: on Lambda from lib/runtime.ts, locally and in tests by hand. */
-export interface HandlerDependencies {
+export interface HandlerDependencies extends ClaimNames {
   store: EventStore;
-  /** The token claim listing the courses a caller may reach. */
-  courseClaim: string;
 }

@@ -1,4 +1,3 @@
-import { encodeBookmark } from '#lib/domain/bookmark.ts';
 import { readEvents } from '#lib/domain/read-events.ts';
 import { callerOf } from '#lib/http/caller.ts';
 import { eventsBody } from '#lib/http/events-body.ts';
@@ -10,14 +9,10 @@ import type { HandlerDependencies } from './dependencies.ts';
 
 /** GET …/submissions/:id/events — one page of an attempt's events. */
 export const getEvents =
-  ({ store, courseClaim }: HandlerDependencies): RouteHandler =>
+  ({ store, ...claims }: HandlerDependencies): RouteHandler =>
   async (event, signal) => {
     const request = parseReadRequest(event);
-    const page = await readEvents(store, request, callerOf(event, courseClaim), signal);
-    const links = {
-      perPage: page.perPage,
-      current: request.page,
-      next: page.next && encodeBookmark(request.submission, page.next),
-    };
-    return jsonResponse(200, eventsBody(page.attempt, page.events), { link: linkHeader(event, links) });
+    const page = await readEvents(store, request, callerOf(event, claims), signal);
+    const link = linkHeader(event, { perPage: page.perPage, current: request.page ?? '1', next: page.next });
+    return jsonResponse(200, eventsBody(page.attempt, page.events), { link });
   };

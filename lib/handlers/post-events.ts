@@ -7,8 +7,8 @@ import type { HandlerDependencies } from './dependencies.ts';
 
 /** POST …/submissions/:id/events — store a batch of quiz events. */
 export const postEvents =
-  ({ store, courseClaim }: HandlerDependencies): RouteHandler =>
+  ({ store, ...claims }: HandlerDependencies): RouteHandler =>
   async (event, signal) => {
-    await recordEvents(store, parseRecordRequest(event), callerOf(event, courseClaim), signal);
+    await recordEvents(store, parseRecordRequest(event), callerOf(event, claims), signal);
     return noContent();
   };

@@ -1,5 +1,6 @@
 import {
   BadRequestError,
+  EventQuotaExceededError,
   ForbiddenError,
   NotFoundError,
   PayloadTooLargeError,
@@ -23,6 +24,9 @@ export function errorResponse(error: unknown): HttpResult {
   }
   if (error instanceof NotFoundError) {
     return jsonResponse(404, { errors: [{ message: 'The specified resource does not exist.' }] });
+  }
+  if (error instanceof EventQuotaExceededError) {
+    return jsonResponse(429, { errors: [{ message: error.message }] });
   }
   if (error instanceof PayloadTooLargeError || error instanceof UnsupportedMediaTypeError) {
     return jsonResponse(error instanceof PayloadTooLargeError ? 413 : 415, { errors: [{ message: error.message }] });

@@ -1,7 +1,8 @@
 import type { HttpEvent } from './types.ts';
 
-/** Query parameters that never go into pagination links (access_token so that links can be shared and logged). */
-const NOT_IN_LINKS = ['page', 'per_page', 'access_token'];
+/** Query parameters that never go into pagination links (access_token, in any case, so that links can be shared and logged). */
+const NOT_IN_LINKS = ['page', 'per_page'];
+const CREDENTIAL = 'access_token';
 
 export interface PageLinks {
   perPage: number;
@@ -15,8 +16,9 @@ export interface PageLinks {
  * page and per_page; rels current, next (only when more remain) and first.
  */
 export function linkHeader(event: HttpEvent, { perPage, current, next }: PageLinks): string {
-  const kept = new URLSearchParams(event.rawQueryString);
-  for (const name of NOT_IN_LINKS) kept.delete(name);
+  const kept = new URLSearchParams(
+    [...new URLSearchParams(event.rawQueryString)].filter(([name]) => !NOT_IN_LINKS.includes(name) && name.toLowerCase() !== CREDENTIAL),
+  );
   kept.sort();
   const scheme = event.headers['x-forwarded-proto'] ?? 'https';
   const base = `${scheme}://${event.requestContext.domainName}${event.rawPath}?${kept.size > 0 ? `${kept}&` : ''}`;

@@ -1,15 +1,19 @@
-import { decodeBookmark } from '#lib/domain/bookmark.ts';
-import { BadRequestError } from '#lib/domain/errors.ts';
 import type { ReadEventsRequest } from '#lib/domain/read-events.ts';
+import type { ReadQuizEventsRequest } from '#lib/domain/read-quiz-events.ts';
 import type { RecordEventsRequest } from '#lib/domain/record-events.ts';
-import { getQuerySchema, pathSchema, postBodySchema, postQuerySchema } from '#lib/domain/schemas.ts';
+import { BadRequestError } from '#lib/domain/errors.ts';
+import { eventsQuerySchema, pathSchema, postBodySchema, postQuerySchema, quizEventsQuerySchema, quizPathSchema } from '#lib/domain/schemas.ts';
 import { readJsonBody } from './json-body.ts';
 import { parseInput } from './parse-input.ts';
+import { queryParameters } from './query-parameters.ts';
 import type { HttpEvent } from './types.ts';
+
+const FILTERS = { single: ['start_time', 'end_time'], lists: ['event_types'] } as const;
+const PAGING = ['per_page', 'page'] as const;
 
 export function parseRecordRequest(event: HttpEvent): RecordEventsRequest {
   const submission = parseInput(pathSchema, event.pathParameters ?? {}, 'path');
-  const query = parseInput(postQuerySchema, event.queryStringParameters ?? {}, 'query');
+  const query = parseInput(postQuerySchema, queryParameters(event, { single: ['attempt'] }), 'query');
   const body = parseInput(postBodySchema, readJsonBody(event), 'body');
   if (query.attempt !== undefined && body.attempt !== undefined && query.attempt !== body.attempt) {
     throw new BadRequestError('attempt differs between the query string and the body', 'attempt');
@@ -17,14 +21,14 @@ export function parseRecordRequest(event: HttpEvent): RecordEventsRequest {
   return { submission, attempt: query.attempt ?? body.attempt, events: body.quiz_submission_events };
 }
 
-export function parseReadRequest(event: HttpEvent): ReadEventsRequest & { page: string } {
+export function parseReadRequest(event: HttpEvent): ReadEventsRequest {
   const submission = parseInput(pathSchema, event.pathParameters ?? {}, 'path');
-  const query = parseInput(getQuerySchema, event.queryStringParameters ?? {}, 'query');
-  return {
-    submission,
-    attempt: query.attempt,
-    perPage: query.per_page,
-    bookmark: query.page === undefined ? undefined : decodeBookmark(submission, query.page),
-    page: query.page ?? '1',
-  };
+  const query = queryParameters(event, { single: ['attempt', ...PAGING, ...FILTERS.single], lists: FILTERS.lists });
+  return { submission, ...parseInput(eventsQuerySchema, query, 'query') };
+}
+
+export function parseQuizEventsRequest(event: HttpEvent): ReadQuizEventsRequest {
+  const quiz = parseInput(quizPathSchema, event.pathParameters ?? {}, 'path');
+  const query = queryParameters(event, { single: ['attempt', ...PAGING, ...FILTERS.single], lists: [...FILTERS.lists, 'submission_ids'] });
+  return { quiz, ...parseInput(quizEventsQuerySchema, query, 'query') };
 }

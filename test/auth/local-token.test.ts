@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCourseClaim } from '#lib/auth/course-claim.ts';
+import { parseListClaim } from '#lib/auth/list-claim.ts';
 import { createJwtAuthorizer } from '#lib/auth/jwt-authorizer.ts';
 import type { JwtAuthorizer } from '#lib/auth/jwt-authorizer.ts';
 import { loadLocalSigningKey } from '#lib/auth/local-keys.ts';
@@ -42,7 +42,7 @@ describe('a local token', () => {
       sub: 'teacher-1',
       iat: NOW_SECONDS,
       exp: NOW_SECONDS + 900,
-      scope: canvasScope('getEvents'),
+      scope: scopesOfAccess('read').join(' '),
     });
   });
 
@@ -89,7 +89,7 @@ describe('a local token', () => {
 
     expect(decodeJwt(token).course_ids).toEqual(['11', '12']);
     expect(result).toMatchObject({ ok: true, jwt: { claims: { course_ids: '[11 12]' } } });
-    expect(parseCourseClaim(result.ok ? (result.jwt.claims['course_ids'] ?? '') : '')).toEqual(['11', '12']);
+    expect(parseListClaim(result.ok ? (result.jwt.claims['course_ids'] ?? '') : '')).toEqual(['11', '12']);
   });
 
   it('has no course claim when no courses are given', async () => {

@@ -79,7 +79,7 @@ describe('scripts/token.ts', () => {
   it(
     'refuses a scope override no token could match',
     async () => {
-      const { code, stdout, stderr } = await runTokenCli(['--sub', 'x', '--scopes', 'write'], { WRITE_SCOPE: 'events write' });
+      const { code, stdout, stderr } = await runTokenCli(['--sub', 'x', '--scopes', 'write', '--course-ids', '1'], { WRITE_SCOPE: 'events write' });
 
       expect(code).toBe(1);
       expect(stdout).toBe('');
@@ -89,10 +89,12 @@ describe('scripts/token.ts', () => {
   );
 
   it.each([
-    ['without --sub', ['--scopes', 'read'], /--sub and --scopes are required/],
-    ['with an unknown scope', ['--sub', 'x', '--scopes', 'read,admin'], /--scopes takes read and\/or write/],
-    ['with a bad ttl', ['--sub', 'x', '--scopes', 'read', '--ttl', '1w'], /Invalid ttl/],
+    ['without --sub', ['--scopes', 'read', '--course-ids', '1'], /--sub and --scopes are required/],
+    ['with an unknown scope', ['--sub', 'x', '--scopes', 'read,admin', '--course-ids', '1'], /--scopes takes read and\/or write/],
+    ['with a bad ttl', ['--sub', 'x', '--scopes', 'read', '--course-ids', '1', '--ttl', '1w'], /Invalid ttl/],
     ['with an unknown option', ['--sub', 'x', '--scopes', 'read', '--admin'], /Unknown option '--admin'/],
+    ['without --course-ids', ['--sub', 'x', '--scopes', 'read'], /--course-ids is required/],
+    ['with a course id split on a space', ['--sub', 'x', '--scopes', 'read', '--course-ids', '1 2'], /--course-ids takes course ids/],
   ])(
     'fails with usage and no token %s',
     async (_, args, message) => {
@@ -101,7 +103,7 @@ describe('scripts/token.ts', () => {
       expect(code).toBe(1);
       expect(stdout).toBe('');
       expect(stderr).toMatch(message);
-      expect(stderr).toContain('usage: tsx scripts/token.ts');
+      expect(stderr).toContain('usage: npm run token --');
     },
     CLI_TIMEOUT_MS,
   );

@@ -6,7 +6,7 @@ import { importJWK, type CryptoKey, type JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLocalSigningKey } from '#lib/auth/local-keys.ts';
 import { mintLocalToken, type LocalTokenScope } from '#lib/auth/local-token.ts';
-import { LOCAL_AUDIENCE, LOCAL_ISSUER, routeScopes } from '#lib/auth/scopes.ts';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER, routeScopes, scopesOfAccess } from '#lib/auth/scopes.ts';
 import type { HttpEvent } from '#lib/http/types.ts';
 import { LOCAL_REGION } from '#local/embedded-store.ts';
 import { loadLocalAuthorize } from '#local/local-authorizer.ts';
@@ -77,11 +77,12 @@ const goodClaims = (overrides: JWTPayload = {}): JWTPayload => ({
   iat: nowSeconds() - 60,
   exp: nowSeconds() + 3600,
   scope: `${SCOPES.postEvents} ${SCOPES.getEvents}`,
+  course_ids: ['*'],
   ...overrides,
 });
 
-const token = (sub: string, scopes: LocalTokenScope[] = ['read', 'write'], courseIds?: string[]) =>
-  mintLocalToken({ dataDir, sub, scopes, ttlSeconds: 600, ...(courseIds && { courseIds }) });
+const token = (sub: string, scopes: LocalTokenScope[] = ['read', 'write'], courseIds: string[] = ['*']) =>
+  mintLocalToken({ dataDir, sub, scopes, ttlSeconds: 600, courseIds });
 
 const bearer = (value: string | undefined): Record<string, string> => (value === undefined ? {} : { authorization: `Bearer ${value}` });
 
@@ -351,8 +352,14 @@ describe('a token carrying course_ids', () => {
     expect((await get(inCourse11, reader)).status).toBe(403);
   });
 
-  it('is not needed: a token without the claim reads any course', async () => {
-    const reader = bearer(await token('teacher-2', ['read']));
+  it("is needed: a token without the claim reaches no course, reading or writing", async () => {
+    const withoutClaim = bearer(await sign(localKey, goodClaims({ course_ids: undefined })));
+    expect((await get(inCourse13, withoutClaim)).status).toBe(403);
+    expect((await post(freshSubmission('13'), withoutClaim)).status).toBe(403);
+  });
+
+  it("reaches every course with '*', for institution-wide reporting tools", async () => {
+    const reader = bearer(await token('registrar', ['read'], ['*']));
     expect((await get(inCourse13, reader)).status).toBe(200);
     expect((await get(inCourse11, reader)).status).toBe(200);
   });
@@ -410,7 +417,7 @@ describe('the claims and scopes a function receives', () => {
     const event = seenEvents.at(-1)!;
     expect(seenEvents).toHaveLength(before + 1);
     expect(event.routeKey).toBe('GET /api/v1/courses/{course_id}/quizzes/{quiz_id}/submissions/{id}/events');
-    expect(event.requestContext.authorizer.jwt).toMatchObject({ claims: { sub: 'teacher-3', iss: LOCAL_ISSUER, aud: LOCAL_AUDIENCE }, scopes: [SCOPES.getEvents] });
+    expect(event.requestContext.authorizer.jwt).toMatchObject({ claims: { sub: 'teacher-3', iss: LOCAL_ISSUER, aud: LOCAL_AUDIENCE }, scopes: scopesOfAccess('read') });
   });
 });
 

@@ -17,7 +17,7 @@ beforeAll(async () => {
     lastEvent = toHttpApiEvent(request, Buffer.concat(chunks), { routeKey: 'POST /r/{id}', pathParameters: { id: 'x' } }, {
       claims: { sub: 'u' },
       scopes: ['s'],
-    });
+    }, new URL('https://events.example.edu'));
     writeHttpApiResult(response, reply);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -39,11 +39,12 @@ describe('payload format 2.0 events built by the local server', () => {
       isBase64Encoded: false,
     });
     expect(lastEvent.headers['x-custom']).toBe('v');
+    expect(lastEvent.headers).toMatchObject({ host: 'events.example.edu', 'x-forwarded-proto': 'https' });
     expect(lastEvent.requestContext).toMatchObject({
       http: { method: 'POST', path: '/r/x', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1' },
       routeKey: 'POST /r/{id}',
       stage: '$default',
-      domainName: expect.stringMatching(/^127\.0\.0\.1:\d+$/),
+      domainName: 'events.example.edu',
       authorizer: { jwt: { claims: { sub: 'u' }, scopes: ['s'] } },
     });
     expect(lastEvent.requestContext.time).toMatch(/^\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} \+0000$/);

@@ -9,7 +9,7 @@ let server: LocalServer;
 beforeAll(async () => {
   server = await startLocalServer({
     port: 0,
-    authorize: async () => ({ jwt: { claims: { sub: 'student-1' }, scopes: [] } }),
+    authorize: authorizeBySubjectHeader,
   });
 });
 afterAll(() => server.close());

@@ -1,5 +1,5 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -61,6 +61,15 @@ describe('npm start', () => {
     expect(posted.status).toBe(204);
     expect(read.status).toBe(200);
     expect((await read.json()).quiz_submission_events).toHaveLength(1);
+  });
+
+  it("keeps the store's files and the signing key readable by their owner only", async () => {
+    const files = (await readdir(dataDir, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile());
+    expect(files.length).toBeGreaterThan(2);
+    for (const file of files) {
+      const { mode } = await stat(join(file.parentPath, file.name));
+      expect((mode & 0o077).toString(8), file.name).toBe('0');
+    }
   });
 
   it('refuses a request without a token, as the gateway would', async () => {

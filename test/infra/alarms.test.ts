@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { routeKey } from '#lib/routes.ts';
 import { TABLE_ACTIONS } from '../../infra/constructs/events-function.ts';
 import { THRESHOLDS } from '../../infra/constructs/operations-alarms.ts';
+import { DEFAULTS } from '../../infra/config.ts';
 import { DEPLOYMENT_CONTEXT, resource, synth } from './synth.ts';
 
 const { stack, template } = synth();
@@ -18,7 +19,7 @@ const metricsOf = (properties: Record<string, any>): Record<string, any> =>
 describe('the alarms', () => {
   it('all notify the alarm topic when they fire and when they recover', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(6);
+    expect(alarms).toHaveLength(7);
     for (const { Properties } of alarms) {
       expect(Properties.AlarmActions).toEqual([{ Ref: topic.id }]);
       expect(Properties.OKActions).toEqual([{ Ref: topic.id }]);
@@ -37,6 +38,17 @@ describe('the alarms', () => {
       Statistic: 'Sum',
       Threshold: THRESHOLDS.functionErrors,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  it('ConsumedWriteCapacity fires at 80% of the table\'s write ceiling over a period', () => {
+    expect(alarm('ConsumedWriteCapacity')).toMatchObject({
+      Namespace: 'AWS/DynamoDB',
+      MetricName: 'ConsumedWriteCapacityUnits',
+      Dimensions: [{ Name: 'TableName', Value: { Ref: tableId } }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 0.8 * DEFAULTS.tableMaxWriteUnits * 300,
     });
   });
 
@@ -107,7 +119,7 @@ describe('the alarm topic', () => {
 
     // Assert
     silent.resourceCountIs('AWS::SNS::Subscription', 0);
-    silent.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+    silent.resourceCountIs('AWS::CloudWatch::Alarm', 7);
   });
 
   it('accepts publications from this account\'s CloudWatch alarms only, and only over TLS', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CORS_ALLOW_HEADERS, CORS_ALLOW_METHODS, CORS_EXPOSE_HEADERS, CORS_MAX_AGE_SECONDS } from '#lib/cors.ts';
 import { accessOf, ROUTE_IDS, ROUTES, type RouteId, routeKey } from '#lib/routes.ts';
+import { READER_ROUTE_THROTTLE } from '../../infra/constructs/events-api.ts';
 import { LOG_RETENTION } from '../../infra/events-stack.ts';
 import { DEPLOYMENT_CONTEXT, resource, synth } from './synth.ts';
 
@@ -59,6 +60,14 @@ describe('the HTTP API', () => {
       AuthorizerId: { Ref: authorizer.id },
       AuthorizationScopes: [`url:${ROUTES[id].method}|${ROUTES[id].path.replace(/\{(\w+)\}/g, ':$1')}`],
     });
+  });
+
+  it('throttles each reporting route on its own, below the stage: a crawl of reports cannot take the quiz clients\' rate', () => {
+    const readerRoutes = ROUTE_IDS.filter((id) => ROUTES[id].servedBy === 'reader');
+    expect(stage.Properties.RouteSettings).toEqual(
+      Object.fromEntries(readerRoutes.map((id) => [routeKey(id), { ThrottlingRateLimit: READER_ROUTE_THROTTLE.rateLimit, ThrottlingBurstLimit: READER_ROUTE_THROTTLE.burstLimit }])),
+    );
+    expect(template.toJSON().Resources[stage.id].DependsOn).toEqual(expect.arrayContaining(Object.keys(template.findResources('AWS::ApiGatewayV2::Route'))));
   });
 
   it('requires the operator\'s scopes instead when they are overridden', () => {

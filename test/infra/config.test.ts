@@ -28,6 +28,10 @@ describe('deployment configuration', () => {
       stage: 'test',
       scopes: routeScopes({ read: 'events:read', write: 'events:write' }),
       courseClaim: 'courses',
+      writerConcurrency: DEFAULTS.writerConcurrency,
+      readerConcurrency: DEFAULTS.readerConcurrency,
+      tableMaxWriteUnits: DEFAULTS.tableMaxWriteUnits,
+      tableMaxReadUnits: DEFAULTS.tableMaxReadUnits,
       destroyOnDelete: true,
       usesExampleValues: false,
     });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FUNCTION_ARCHITECTURE, FUNCTION_RUNTIME } from '../../infra/constructs/events-function.ts';
+import { WRITTEN_ATTRIBUTES } from '#lib/store/table.ts';
+import { DEFAULTS } from '../../infra/config.ts';
+import { FUNCTION_ARCHITECTURE, FUNCTION_RUNTIME, WRITER_CONDITIONS } from '../../infra/constructs/events-function.ts';
 import { FUNCTION_SIZES, LOG_RETENTION } from '../../infra/events-stack.ts';
 import { DEPLOYMENT_CONTEXT, resource, synth } from './synth.ts';
 
@@ -8,8 +10,8 @@ const tableId = Object.keys(template.findResources('AWS::DynamoDB::Table'))[0]!;
 const tableArn = { 'Fn::GetAtt': [tableId, 'Arn'] };
 
 const FUNCTIONS = {
-  writer: { prefix: 'Writer', actions: ['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'] },
-  reader: { prefix: 'Reader', actions: ['dynamodb:GetItem', 'dynamodb:Query'] },
+  writer: { prefix: 'Writer', actions: ['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], conditions: WRITER_CONDITIONS, concurrency: DEFAULTS.writerConcurrency },
+  reader: { prefix: 'Reader', actions: ['dynamodb:GetItem', 'dynamodb:Query'], conditions: undefined, concurrency: DEFAULTS.readerConcurrency },
 } as const;
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown; Principal?: unknown };
@@ -24,7 +26,7 @@ function statementsOf(roleId: string) {
     .map(({ Action, Resource, ...rest }) => ({ ...rest, Action: [Action].flat().sort(), Resource: [Resource].flat() }));
 }
 
-describe.each(Object.entries(FUNCTIONS))('the %s function', (name, { prefix, actions }) => {
+describe.each(Object.entries(FUNCTIONS))('the %s function', (name, { prefix, actions, conditions, concurrency }) => {
   const fn = resource(template, 'AWS::Lambda::Function', `${prefix}Function`);
   const role = resource(template, 'AWS::IAM::Role', `${prefix}Role`);
   const logGroup = resource(template, 'AWS::Logs::LogGroup', `${prefix}Logs`);
@@ -68,14 +70,27 @@ describe.each(Object.entries(FUNCTIONS))('the %s function', (name, { prefix, act
     expect(role.Properties.Policies).toBeUndefined();
   });
 
-  it(`may call exactly ${actions.join(', ')} on the table, and write to its own log group`, () => {
+  it('has a reserved concurrency: a flood is throttled, not scaled without bound', () => {
+    expect(fn.Properties.ReservedConcurrentExecutions).toBe(concurrency);
+  });
+
+  it(`may call exactly ${actions.join(', ')} on the table${conditions ? ', writing only the table module\'s attributes,' : ''} and write to its own log group`, () => {
     expect(statementsOf(role.id)).toEqual(
       expect.arrayContaining([
-        { Effect: 'Allow', Action: [...actions], Resource: [tableArn] },
+        { Effect: 'Allow', Action: [...actions], Resource: [tableArn], ...(conditions && { Condition: conditions }) },
         { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [{ 'Fn::GetAtt': [logGroup.id, 'Arn'] }] },
       ]),
     );
     expect(statementsOf(role.id)).toHaveLength(2);
+  });
+});
+
+describe('the writer\'s permissions', () => {
+  it('name every attribute the store writes, and no other', () => {
+    expect(new Set(WRITER_CONDITIONS['ForAllValues:StringEquals']['dynamodb:Attributes'])).toEqual(
+      new Set(['pk', 'sk', 'expiresAt', 'eventType', 'eventData', 'clientTimestamp', 'receivedAt', 'owner', 'attempts', 'eventCount', 'rosteredAttempt', 'currentAttempt']),
+    );
+    expect(WRITTEN_ATTRIBUTES).toHaveLength(12);
   });
 });
 

@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { createTableInput, TTL_ATTRIBUTE } from '#lib/store/table.ts';
+import { DEFAULTS } from '../../infra/config.ts';
 import { DEPLOYMENT_CONTEXT, synth } from './synth.ts';
 
 const { template } = synth();
@@ -20,6 +21,12 @@ describe('the events table', () => {
   it('bills on demand, with no capacity to manage', () => {
     expect(table().Properties.BillingMode).toBe('PAY_PER_REQUEST');
     expect(table().Properties.ProvisionedThroughput).toBeUndefined();
+  });
+
+  it('has a ceiling on its on-demand throughput, from the configuration: what abuse can cost is bounded', () => {
+    expect(table().Properties.OnDemandThroughput).toEqual({ MaxWriteRequestUnits: DEFAULTS.tableMaxWriteUnits, MaxReadRequestUnits: DEFAULTS.tableMaxReadUnits });
+    const { template: configured } = synth({ ...DEPLOYMENT_CONTEXT, tableMaxWriteUnits: '800', tableMaxReadUnits: '300' });
+    expect(Object.values(configured.findResources('AWS::DynamoDB::Table'))[0]!.Properties.OnDemandThroughput).toEqual({ MaxWriteRequestUnits: 800, MaxReadRequestUnits: 300 });
   });
 
   it('keeps point-in-time recovery on', () => {

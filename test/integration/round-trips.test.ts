@@ -9,18 +9,35 @@ const { fresh } = harness;
 const batchWrites = (count: number) => Array<string>(count).fill('BatchWriteItem');
 
 describe('DynamoDB calls per request', () => {
-  it.each([1, 25, 26, 100, 1000])('POST of %i events: one submission update, then ⌈n/25⌉ batch writes', async (count) => {
+  it.each([1, 25, 26, 100, 1000])('POST of %i events to a submission: one submission update, then ⌈n/25⌉ batch writes', async (count) => {
     const path = fresh();
-    await harness.api.post(path, distinctEvents(count));
+    await harness.api.post(path, distinctEvents(1));
+    harness.db.calls.length = 0;
+    await harness.api.post(path, distinctEvents(count, Date.parse('2014-10-08T20:00:00Z')));
     expect(harness.db.calls).toEqual(['UpdateItem', ...batchWrites(Math.ceil(count / 25))]);
   });
 
-  it('POST with an attempt that is not higher than the current one: the update is refused, then one read', async () => {
+  it.each(['', 'attempt=1'])('POST that creates a submission (%j): the claim, its roster entry and the mark that it is done, then the writes', async (query) => {
+    await harness.api.post(fresh(), distinctEvents(30), { query });
+    expect(harness.db.calls).toEqual(['UpdateItem', 'PutItem', 'UpdateItem', ...batchWrites(2)]);
+  });
+
+  it('POST naming the current or an older attempt: one update, no read', async () => {
     const path = fresh();
+    await harness.api.post(path, distinctEvents(1), { query: 'attempt=1' });
     await harness.api.post(path, distinctEvents(1), { query: 'attempt=2' });
     harness.db.calls.length = 0;
-    await harness.api.post(path, distinctEvents(2), { query: 'attempt=2' });
-    expect(harness.db.calls).toEqual(['UpdateItem', 'GetItem', 'BatchWriteItem']);
+    await harness.api.post(path, distinctEvents(2, Date.parse('2014-10-08T20:00:00Z')), { query: 'attempt=2' });
+    await harness.api.post(path, distinctEvents(2, Date.parse('2014-10-08T21:00:00Z')), { query: 'attempt=1' });
+    expect(harness.db.calls).toEqual(['UpdateItem', 'BatchWriteItem', 'UpdateItem', 'BatchWriteItem']);
+  });
+
+  it('POST naming the next attempt: the claim raises it, the roster follows', async () => {
+    const path = fresh();
+    await harness.api.post(path, distinctEvents(1));
+    harness.db.calls.length = 0;
+    await harness.api.post(path, distinctEvents(1), { query: 'attempt=2' });
+    expect(harness.db.calls).toEqual(['UpdateItem', 'PutItem', 'UpdateItem', 'BatchWriteItem']);
   });
 
   it('POST by a subject who does not own the submission: two submission calls and no write', async () => {

@@ -30,7 +30,7 @@ interface Group {
 const groups: Group[] = [
   ...Array.from({ length: 12 }, (_, i) => ({ path: submission(`solo-${i}`), subject: `student-solo-${i}`, clients: 1 })),
   ...Array.from({ length: 4 }, (_, i) => ({ path: submission(`tabs-${i}`), subject: `student-tabs-${i}`, clients: 2 })),
-  { path: submission('attempt-2'), subject: 'student-attempt-2', clients: 3, query: 'attempt=2' },
+  { path: submission('explicit-attempt'), subject: 'student-explicit-attempt', clients: 3, query: 'attempt=1' },
 ];
 
 /** 4% throttled, 2% DynamoDB 500s, 2% timeouts after the write, 2% dropped connections, 6% partly unprocessed. */

@@ -1,8 +1,9 @@
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { DEFAULT_COURSE_CLAIM } from '#lib/auth/course-claim.ts';
+import { DEFAULT_COURSE_CLAIM } from '#lib/auth/list-claim.ts';
 import { createReaderHandler } from '#lib/handlers/reader.ts';
 import { createWriterHandler } from '#lib/handlers/writer.ts';
+import type { ClaimNames } from '#lib/http/caller.ts';
 import type { EventStore } from '#lib/domain/event-store.ts';
 import { parseLinks, type ReturnedEvent } from './api-shapes.ts';
 import { batchBody, type ClientEvent, type EventOptions, httpEvent, submission, type SubmissionPath } from './http-events.ts';
@@ -21,8 +22,8 @@ export type { ReturnedEvent };
 export { parseLinks };
 
 /** Both functions' handlers, built as Lambda builds them, over a given store. */
-export function handlersOver(store: EventStore) {
-  const dependencies = { store, courseClaim: DEFAULT_COURSE_CLAIM };
+export function handlersOver(store: EventStore, claims: Partial<ClaimNames> = {}) {
+  const dependencies = { store, courseClaim: DEFAULT_COURSE_CLAIM, ...claims };
   const postHandler = createWriterHandler(dependencies);
   const getHandler = createReaderHandler(dependencies);
   const answer = (result: Awaited<ReturnType<typeof postHandler>>): Answer => {
@@ -72,12 +73,12 @@ export interface HandlerHarness {
  * For a test file: one in-memory store and both handlers over it, with the DynamoDB call log
  * cleared before each test. Read the fields inside tests (they are set in beforeAll).
  */
-export function useHandlersOnTestStore(prefix: string): HandlerHarness {
+export function useHandlersOnTestStore(prefix: string, claims: Partial<ClaimNames> = {}): HandlerHarness {
   let n = 0;
   const harness = { fresh: () => submission(`${prefix}-${++n}`) } as HandlerHarness;
   beforeAll(async () => {
     harness.db = await startTestStore();
-    harness.api = handlersOver(harness.db.store);
+    harness.api = handlersOver(harness.db.store, claims);
   });
   afterAll(() => harness.db.close());
   beforeEach(() => {

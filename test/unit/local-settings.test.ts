@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_COURSE_CLAIM } from '#lib/auth/course-claim.ts';
+import { DEFAULT_COURSE_CLAIM } from '#lib/auth/list-claim.ts';
 import { parseAllowedOrigins } from '#lib/cors.ts';
 import { loadLocalSettings } from '#local/local-settings.ts';
 
