@@ -4,6 +4,7 @@
 import * as z from 'zod/mini';
 import { jsonDepth, jsonText } from './json-text.ts';
 import { parseClientTimestamp } from './event-time.ts';
+import { wellFormedText } from './well-formed-text.ts';
 import {
   MAX_ATTEMPT,
   MAX_CLIENT_TIMESTAMP_LENGTH,
@@ -47,7 +48,7 @@ const clientTimestamp = z.nullish(
   z.pipe(
     z
       .string('must be an ISO-8601 time with a zone')
-      .check(z.maxLength(MAX_CLIENT_TIMESTAMP_LENGTH, `must be at most ${MAX_CLIENT_TIMESTAMP_LENGTH} characters`)),
+      .check(z.maxLength(MAX_CLIENT_TIMESTAMP_LENGTH, `must be at most ${MAX_CLIENT_TIMESTAMP_LENGTH} characters`), wellFormedText),
     z.transform((text: string, ctx) => {
       const epochMs = parseClientTimestamp(text);
       if (epochMs === undefined) return fail(ctx, 'must be an ISO-8601 time with a zone, e.g. 2014-10-08T19:29:58.123Z');
@@ -77,6 +78,7 @@ export const submittedEventSchema = z.pipe(
         .check(
           z.minLength(1, 'must not be empty'),
           z.maxLength(MAX_EVENT_TYPE_LENGTH, `must be at most ${MAX_EVENT_TYPE_LENGTH} characters`),
+          wellFormedText,
         ),
       event_data: eventData,
       client_timestamp: clientTimestamp,
