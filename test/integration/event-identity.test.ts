@@ -19,7 +19,8 @@ async function postSeparately(events: ClientEvent[]): Promise<ReturnedEvent[]> {
   return (await harness.api.walk(path, 'per_page=100')).pages.flat();
 }
 
-const content = ({ event_type, event_data, client_timestamp }: ClientEvent) => ({ event_type, event_data, client_timestamp });
+type Content = Pick<ClientEvent, 'event_type' | 'event_data' | 'client_timestamp'>;
+const content = ({ event_type, event_data, client_timestamp }: Content): Content => ({ event_type, event_data, client_timestamp });
 
 describe('events at the same instant, each sent in a batch of its own', () => {
   it.each<[string, ClientEvent, ClientEvent]>([
