@@ -1,10 +1,13 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validBatch } from '../support/arbitraries.ts';
-import { handlersOver, type ReturnedEvent } from '../support/handlers.ts';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { attemptPartitionKey } from '#lib/store/table.ts';
+import { handlersOver, parseLinks, type ReturnedEvent } from '../support/handlers.ts';
 import { type ClientEvent, submission } from '../support/http-events.ts';
+import { eventsFillingOneQuery, QUERY_LIMIT_BYTES, queryBytes, storedItems } from '../support/one-megabyte-query.ts';
 import { reconcile } from '../support/quiz-client.ts';
-import { startTestStore, type TestStore } from '../support/test-store.ts';
+import { startTestStore, TEST_TABLE, type TestStore } from '../support/test-store.ts';
 
 /** Lambda refuses to return a larger answer; API Gateway then answers 5xx. */
 const LAMBDA_MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
@@ -83,6 +86,31 @@ describe('walking all pages', () => {
       // Assert
       expect(reconcile(large, pages.flat())).toMatchObject({ lost: 0, duplicated: 0, unexpected: 0 });
       for (const page of pages) expect(Buffer.byteLength(JSON.stringify(page))).toBeLessThan(LAMBDA_MAX_RESPONSE_BYTES);
+    }
+  });
+
+  it('ends cleanly when DynamoDB cuts a Query at 1 MB exactly on the last event: every event once, no loop', async () => {
+    // Arrange: 20 events whose items add up to exactly 1 MB, posted in two batches.
+    const path = fresh();
+    const attempt = { ...path, attempt: 1 };
+    const events = eventsFillingOneQuery(attempt, 20);
+    for (const half of [events.slice(0, 10), events.slice(10)]) expect((await api.post(path, half)).status).toBe(204);
+    // The edge is real: a Query from the first event reads all 20 and still reports a LastEvaluatedKey.
+    expect((await storedItems(db.client, attempt)).reduce((sum, item) => sum + queryBytes(item), 0)).toBe(QUERY_LIMIT_BYTES);
+    const query = await db.client.send(
+      new QueryCommand({ TableName: TEST_TABLE, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': attemptPartitionKey(attempt) }, Limit: 101 }),
+    );
+    expect(query.Items).toHaveLength(20);
+    expect(query.LastEvaluatedKey).toBeDefined();
+    for (const [perPage, sizes] of [[100, [20, 0]], [20, [20, 0]], [19, [19, 1]], [7, [7, 7, 6]]] as const) {
+      // Act
+      db.calls.length = 0;
+      const { pages, links } = await api.walk(path, `attempt=1&per_page=${perPage}`);
+      // Assert: the page that holds the last event links on; the page after it is empty and ends the walk.
+      expect(reconcile(events, pages.flat())).toMatchObject({ lost: 0, duplicated: 0, unexpected: 0 });
+      expect(pages.map((page) => page.length)).toEqual(sizes);
+      expect(parseLinks(links.at(-1)).next).toBeUndefined();
+      expect(db.calls).toEqual(sizes.map(() => 'Query'));
     }
   });
 });
