@@ -1,9 +1,9 @@
 /** Every limit of the API, each defined once. */
 export const MAX_EVENTS_PER_BATCH = 1000;
-export const MAX_EVENT_DATA_BYTES = 256 * 1024;
+export const MAX_EVENT_DATA_BYTES = 64 * 1024;
 export const MAX_EVENT_DATA_DEPTH = 1000;
 export const MAX_EVENT_TYPE_LENGTH = 255;
-export const MAX_BODY_BYTES = 5 * 1024 * 1024;
+export const MAX_BODY_BYTES = 1024 * 1024;
 export const MAX_ATTEMPT = 2_147_483_647;
 export const MAX_PATH_ID_LENGTH = 128;
 /** Far beyond any real precision (nanoseconds with an offset take 35), and it keeps an item under DynamoDB's 400 KB. */

@@ -5,7 +5,8 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { attemptPartitionKey } from '#lib/store/table.ts';
 import { handlersOver, parseLinks, type ReturnedEvent } from '../support/handlers.ts';
 import { type ClientEvent, submission } from '../support/http-events.ts';
-import { eventsFillingOneQuery, QUERY_LIMIT_BYTES, queryBytes, storedItems } from '../support/one-megabyte-query.ts';
+import { storedItems } from '../support/event-items.ts';
+import { eventsFillingOneQuery, QUERY_LIMIT_BYTES, queryBytes } from '../support/one-megabyte-query.ts';
 import { reconcile } from '../support/quiz-client.ts';
 import { startTestStore, TEST_TABLE, type TestStore } from '../support/test-store.ts';
 
@@ -72,15 +73,15 @@ describe('walking all pages', () => {
   });
 
   it('returns every event when DynamoDB cuts a Query at 1 MB, in answers Lambda can return', async () => {
-    // Arrange: 12 events of 200 KB; DynamoDB returns about five of them per Query.
+    // Arrange: 40 events of 60 KB; DynamoDB returns about 17 of them per Query.
     const path = fresh();
-    const large: ClientEvent[] = Array.from({ length: 12 }, (_, i) => ({
+    const large: ClientEvent[] = Array.from({ length: 40 }, (_, i) => ({
       client_timestamp: new Date(Date.parse('2014-10-08T19:00:00Z') + i * 1000).toISOString(),
       event_type: 'question_answered',
-      event_data: { answer: `${i}`.padEnd(200_000, '.') },
+      event_data: { answer: `${i}`.padEnd(60_000, '.') },
     }));
-    for (let i = 0; i < large.length; i += 6) expect((await api.post(path, large.slice(i, i + 6))).status).toBe(204);
-    for (const perPage of [100, 7]) {
+    for (let i = 0; i < large.length; i += 15) expect((await api.post(path, large.slice(i, i + 15))).status).toBe(204);
+    for (const perPage of [100, 20]) {
       // Act
       const { pages } = await api.walk(path, `per_page=${perPage}`);
       // Assert
