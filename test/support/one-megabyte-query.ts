@@ -1,61 +1,18 @@
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 // dynalite's own measure of an item toward a Query's 1 MB, so that the fixtures hit the edge exactly.
 import dynaliteDb from 'dynalite/db/index.js';
 import { toIsoMillis } from '#lib/domain/event-time.ts';
-import {
-  type AttemptRef,
-  attemptPartitionKey,
-  EVENT_DIGEST_LENGTH,
-  EventAttribute,
-  eventSortKey,
-  PARTITION_KEY,
-  SORT_KEY,
-} from '#lib/store/table.ts';
+import { type AttemptRef, SORT_KEY } from '#lib/store/table.ts';
+import { eventItem, type PlainItem, type SizedEvent } from './event-items.ts';
 import type { ClientEvent } from './http-events.ts';
-import { TEST_TABLE } from './test-store.ts';
 
 /** DynamoDB ends a Query once it has read this much. */
 export const QUERY_LIMIT_BYTES = 1024 * 1024;
-
-type PlainItem = Record<string, unknown>;
 
 const toWire = (item: PlainItem) =>
   Object.fromEntries(Object.entries(item).map(([name, value]) => [name, typeof value === 'string' ? { S: value } : { N: String(value) }]));
 
 /** How much of a Query's 1 MB an item takes, as dynalite counts it (string and number attributes only). */
 export const queryBytes = (item: PlainItem): number => dynaliteDb.itemSize(toWire(item), true, true, SORT_KEY);
-
-/** Every item of an attempt's partition, as the table holds them, read past the API. */
-export async function storedItems(client: DynamoDBDocumentClient, ref: AttemptRef): Promise<PlainItem[]> {
-  const items: PlainItem[] = [];
-  let start: PlainItem | undefined;
-  do {
-    const page = await client.send(
-      new QueryCommand({
-        TableName: TEST_TABLE,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': PARTITION_KEY },
-        ExpressionAttributeValues: { ':pk': attemptPartitionKey(ref) },
-        ExclusiveStartKey: start,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items;
-}
-
-type TimedEvent = { client_timestamp: string; event_type: string; event_data: string };
-
-/** The item an event becomes, as far as its size goes: the digest and the receipt time are stand-ins of their length. */
-const itemOf = (ref: AttemptRef, event: TimedEvent): PlainItem => ({
-  [PARTITION_KEY]: attemptPartitionKey(ref),
-  [SORT_KEY]: eventSortKey(event.client_timestamp, 'x'.repeat(EVENT_DIGEST_LENGTH)),
-  [EventAttribute.eventType]: event.event_type,
-  [EventAttribute.eventData]: JSON.stringify(event.event_data),
-  [EventAttribute.clientTimestamp]: event.client_timestamp,
-  [EventAttribute.receivedAt]: toIsoMillis(0),
-});
 
 /**
  * `count` events, stored in the attempt `ref` of a table without retention, whose items add up to
@@ -64,12 +21,12 @@ const itemOf = (ref: AttemptRef, event: TimedEvent): PlainItem => ({
  * Each event_data is a string of at most 64 KiB, so 17 or more events are needed.
  */
 export function eventsFillingOneQuery(ref: AttemptRef, count: number, startMs = Date.parse('2014-10-08T19:00:00.000Z')): ClientEvent[] {
-  const event = (i: number, dataLength: number): TimedEvent => ({
+  const event = (i: number, dataLength: number): SizedEvent => ({
     client_timestamp: toIsoMillis(startMs + i * 1000),
     event_type: 'question_answered',
     event_data: String(i).padEnd(dataLength, '.'),
   });
-  const bytes = (i: number, dataLength: number) => queryBytes(itemOf(ref, event(i, dataLength)));
+  const bytes = (i: number, dataLength: number) => queryBytes(eventItem(ref, event(i, dataLength)));
   /** The shortest event_data that makes event i take at least `target` bytes (the measure only grows with it). */
   const lengthFor = (i: number, target: number) => {
     let [low, high] = [1, target];
@@ -84,7 +41,7 @@ export function eventsFillingOneQuery(ref: AttemptRef, count: number, startMs = 
   // reachable with one item: the first event gives up a byte at a time until the last one fits exactly.
   const share = Math.floor(QUERY_LIMIT_BYTES / count);
   const length = lengthFor(1, share) - 1;
-  const middle = Array.from({ length: count - 2 }, (_, i) => event(i + 1, length));
+  const middle: SizedEvent[] = Array.from({ length: count - 2 }, (_, i) => event(i + 1, length));
   const middleBytes = (count - 2) * bytes(1, length);
   for (let firstLength = length; firstLength > length - 200; firstLength--) {
     const remaining = QUERY_LIMIT_BYTES - middleBytes - bytes(0, firstLength);
