@@ -99,24 +99,29 @@ export const submittedEventSchema = z.pipe(
 export type SubmittedEvent = z.output<typeof submittedEventSchema>;
 
 /**
- * Stored event_data is never longer than sent, except for numbers, which are written out: 1e20 becomes
- * 100000000000000000000. Held to the body's limit, a batch cannot turn into several times its size in
- * writes, which one partition could not take within the writer's retry budget (docs/reliability.md).
+ * What a batch stores beyond its keys: its event types, event_data and timestamps. None is longer
+ * stored than sent, except numbers, which are written out: 1e20 becomes 100000000000000000000. Held to
+ * the body's limit, a batch cannot swell into several times its size in writes, which one partition
+ * could not take within the writer's retry budget (docs/reliability.md).
  */
-const storedDataWithinBodyLimit = z.refine<SubmittedEvent[]>(
-  (events) => events.reduce((bytes, event) => bytes + event.eventData.bytes, 0) <= MAX_BODY_BYTES,
-  {
-    message: `must hold at most ${MAX_BODY_BYTES} bytes of event_data as stored, where numbers are written out (1e20 as 100000000000000000000)`,
-    // Only once every event is valid: before that, some are still as sent.
-    when: (payload) => payload.issues.length === 0,
-  },
-);
+const storedTextBytes = (events: readonly SubmittedEvent[]): number =>
+  events.reduce(
+    (bytes, { eventType, eventData, clientTimestamp }) =>
+      bytes + Buffer.byteLength(eventType) + eventData.bytes + (clientTimestamp ? Buffer.byteLength(clientTimestamp.text) : 0),
+    0,
+  );
+
+const storedWithinBodyLimit = z.refine<SubmittedEvent[]>((events) => storedTextBytes(events) <= MAX_BODY_BYTES, {
+  message: `must store at most ${MAX_BODY_BYTES} bytes of event_type, event_data and timestamps, numbers written out (1e20 is 100000000000000000000)`,
+  // Only once every event is valid: before that, some are still as sent.
+  when: (payload) => payload.issues.length === 0,
+});
 
 export const postBodySchema = z.object(
   {
     quiz_submission_events: z
       .array(submittedEventSchema, 'is required and must be an array')
-      .check(z.maxLength(MAX_EVENTS_PER_BATCH, `must hold at most ${MAX_EVENTS_PER_BATCH} events`), storedDataWithinBodyLimit),
+      .check(z.maxLength(MAX_EVENTS_PER_BATCH, `must hold at most ${MAX_EVENTS_PER_BATCH} events`), storedWithinBodyLimit),
     attempt: z.optional(attemptSchema),
   },
   'must be a JSON object',

@@ -78,9 +78,14 @@ describe('what a batch costs in write units', () => {
     tally.push(`costliest batch ${units} units (${name})`);
   });
 
-  it('refuses a batch whose numbers, written out as stored, would make more event_data than the body limit: 400, nothing written', async () => {
+  it.each([
+    // 1,000 events of 1e20s filling the body: 4.4 MB of event_data as stored.
+    ['its event_data', {}],
+    // 255-character types (255 KB) and 900 KB of event_data as stored: only together over the limit.
+    ['its event types and event_data together', { eventType: 'x'.repeat(255), elements: 41 }],
+  ])('refuses a batch whose numbers, written out, make %s store more than the body limit: 400, nothing written', async (_, shape) => {
     // Arrange: arrays of 1e20, 5 bytes each as sent, 22 as stored (100000000000000000000,).
-    const batch = numberExpandingBatch({ count: MAX_EVENTS_PER_BATCH, maxBodyBytes: MAX_BODY_BYTES });
+    const batch = numberExpandingBatch({ count: MAX_EVENTS_PER_BATCH, maxBodyBytes: MAX_BODY_BYTES, ...shape });
     db.calls.length = 0;
     // Act
     const answer = await handlersOver(db.store).postRaw(canvasIds(), { body: batch.body });

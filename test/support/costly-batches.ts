@@ -44,17 +44,28 @@ export function costliestBatch(ref: AttemptRef, { count, maxBodyBytes }: { count
 }
 
 /**
- * `count` events whose event_data are arrays of 1e20, as many as `maxBodyBytes` allows: each element
- * takes 5 bytes of body and 22 as stored, where it is written out as 100000000000000000000.
+ * `count` events whose event_data are arrays of 1e20 (`elements` of them, or as many as `maxBodyBytes`
+ * allows): each element takes 5 bytes of body and 22 as stored, written out as 100000000000000000000.
  */
-export function numberExpandingBatch({ count, maxBodyBytes }: { count: number; maxBodyBytes: number }): CostlyBatch {
+export function numberExpandingBatch({
+  count,
+  maxBodyBytes,
+  eventType = 't',
+  elements,
+}: {
+  count: number;
+  maxBodyBytes: number;
+  eventType?: string;
+  elements?: number;
+}): CostlyBatch {
   const text = (elements: number) =>
     `{"quiz_submission_events":[${Array.from(
       { length: count },
-      (_, i) => `{"client_timestamp":"${toIsoMillis(START_MS + i)}","event_type":"t","event_data":[${Array(elements).fill('1e20').join(',')}]}`,
+      (_, i) =>
+        `{"client_timestamp":"${toIsoMillis(START_MS + i)}","event_type":${JSON.stringify(eventType)},"event_data":[${Array(elements).fill('1e20').join(',')}]}`,
     ).join(',')}]}`;
   // Each further element adds ",1e20" to every event.
-  const elements = 1 + Math.floor((maxBodyBytes - Buffer.byteLength(text(1))) / (5 * count));
-  const body = text(elements);
+  const body = text(elements ?? 1 + Math.floor((maxBodyBytes - Buffer.byteLength(text(1))) / (5 * count)));
+  if (Buffer.byteLength(body) > maxBodyBytes) throw new Error(`the batch takes more than ${maxBodyBytes} bytes`);
   return { body, events: JSON.parse(body).quiz_submission_events };
 }
