@@ -5,8 +5,10 @@ import * as z from 'zod/mini';
 import { jsonDepth, jsonText } from './json-text.ts';
 import type { EventFilters } from './event-filters.ts';
 import { parseClientTimestamp, toIsoMillis } from './event-time.ts';
+import { wellFormedText } from './well-formed-text.ts';
 import {
   MAX_ATTEMPT,
+  MAX_BODY_BYTES,
   MAX_CLIENT_TIMESTAMP_LENGTH,
   MAX_EVENT_TYPE_FILTERS,
   MAX_SUBMISSION_ID_FILTERS,
@@ -56,7 +58,7 @@ const clientTimestamp = z.nullish(
   z.pipe(
     z
       .string('must be an ISO-8601 time with a zone')
-      .check(z.maxLength(MAX_CLIENT_TIMESTAMP_LENGTH, `must be at most ${MAX_CLIENT_TIMESTAMP_LENGTH} characters`)),
+      .check(z.maxLength(MAX_CLIENT_TIMESTAMP_LENGTH, `must be at most ${MAX_CLIENT_TIMESTAMP_LENGTH} characters`), wellFormedText),
     z.transform((text: string, ctx) => {
       const epochMs = parseClientTimestamp(text);
       if (epochMs === undefined) return fail(ctx, 'must be an ISO-8601 time with a zone, e.g. 2014-10-08T19:29:58.123Z');
@@ -73,8 +75,9 @@ const eventData = z.pipe(
       return fail(ctx, `must not nest deeper than ${MAX_EVENT_DATA_DEPTH} levels`);
     }
     const json = jsonText(data);
-    if (Buffer.byteLength(json) > MAX_EVENT_DATA_BYTES) return fail(ctx, `must be at most ${MAX_EVENT_DATA_BYTES} bytes as JSON`);
-    return { value: data, json };
+    const bytes = Buffer.byteLength(json);
+    if (bytes > MAX_EVENT_DATA_BYTES) return fail(ctx, `must be at most ${MAX_EVENT_DATA_BYTES} bytes as JSON`);
+    return { value: data, json, bytes };
   }),
 );
 
@@ -86,6 +89,7 @@ export const submittedEventSchema = z.pipe(
         .check(
           z.minLength(1, 'must not be empty'),
           z.maxLength(MAX_EVENT_TYPE_LENGTH, `must be at most ${MAX_EVENT_TYPE_LENGTH} characters`),
+          wellFormedText,
         ),
       event_data: eventData,
       client_timestamp: clientTimestamp,
@@ -103,11 +107,30 @@ export const submittedEventSchema = z.pipe(
 
 export type SubmittedEvent = z.output<typeof submittedEventSchema>;
 
+/**
+ * What a batch stores beyond its keys: its event types, event_data and timestamps. None is longer
+ * stored than sent, except numbers, which are written out: 1e20 becomes 100000000000000000000. Held to
+ * the body's limit, a batch cannot swell into several times its size in writes, which one partition
+ * could not take within the writer's retry budget (docs/reliability.md).
+ */
+const storedTextBytes = (events: readonly SubmittedEvent[]): number =>
+  events.reduce(
+    (bytes, { eventType, eventData, clientTimestamp }) =>
+      bytes + Buffer.byteLength(eventType) + eventData.bytes + (clientTimestamp ? Buffer.byteLength(clientTimestamp.text) : 0),
+    0,
+  );
+
+const storedWithinBodyLimit = z.refine<SubmittedEvent[]>((events) => storedTextBytes(events) <= MAX_BODY_BYTES, {
+  message: `must store at most ${MAX_BODY_BYTES} bytes of event_type, event_data and timestamps, numbers written out (1e20 is 100000000000000000000)`,
+  // Only once every event is valid: before that, some are still as sent.
+  when: (payload) => payload.issues.length === 0,
+});
+
 export const postBodySchema = z.object(
   {
     quiz_submission_events: z
       .array(submittedEventSchema, 'is required and must be an array')
-      .check(z.maxLength(MAX_EVENTS_PER_BATCH, `must hold at most ${MAX_EVENTS_PER_BATCH} events`)),
+      .check(z.maxLength(MAX_EVENTS_PER_BATCH, `must hold at most ${MAX_EVENTS_PER_BATCH} events`), storedWithinBodyLimit),
     attempt: z.optional(attemptSchema),
   },
   'must be a JSON object',

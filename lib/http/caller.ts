@@ -1,6 +1,7 @@
 import { parseListClaim } from '#lib/auth/list-claim.ts';
 import type { Caller } from '#lib/domain/caller.ts';
 import { BadRequestError } from '#lib/domain/errors.ts';
+import { isWellFormedText } from '#lib/domain/well-formed-text.ts';
 import type { HttpEvent } from './types.ts';
 
 export interface ClaimNames {
@@ -20,7 +21,7 @@ export function callerOf(event: HttpEvent, { courseClaim, submissionClaim }: Cla
   };
   const subject = claim('sub') || undefined;
   // The subject is stored as the submission's owner: DynamoDB cannot store an unpaired surrogate.
-  if (subject !== undefined && !subject.isWellFormed()) throw new BadRequestError("the token's sub is not well-formed Unicode", 'sub');
+  if (subject !== undefined && !isWellFormedText(subject)) throw new BadRequestError("the token's sub is not well-formed Unicode", 'sub');
   return {
     subject,
     courseIds: parseListClaim(claim(courseClaim)),

@@ -17,6 +17,8 @@ export interface BatchWritePolicy {
   budgetMs: number;
   /** Waits between retries; ends early, rejecting, when the request's signal aborts. */
   sleep: (ms: number, signal?: AbortSignal) => Promise<unknown>;
+  /** The clock the budget is measured on. */
+  now: () => number;
   random: () => number;
 }
 
@@ -27,6 +29,7 @@ export const defaultBatchWritePolicy: BatchWritePolicy = {
   maxRetries: 10,
   budgetMs: 4_000,
   sleep: (ms, signal) => sleepFor(ms, undefined, { signal }),
+  now: () => Date.now(),
   random: Math.random,
 };
 
@@ -39,7 +42,7 @@ export async function batchWriteAll(
   policy: BatchWritePolicy = defaultBatchWritePolicy,
   signal?: AbortSignal,
 ): Promise<void> {
-  const deadline = Date.now() + policy.budgetMs;
+  const deadline = policy.now() + policy.budgetMs;
   const chunks: Item[][] = [];
   for (let start = 0; start < items.length; start += BATCH_WRITE_LIMIT) {
     chunks.push(items.slice(start, start + BATCH_WRITE_LIMIT));
@@ -74,7 +77,7 @@ async function writeChunk(
     pending = (UnprocessedItems?.[tableName] ?? []) as typeof pending;
     if (pending.length === 0) return;
     const delay = policy.random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retry);
-    if (retry >= policy.maxRetries || Date.now() + delay > deadline) {
+    if (retry >= policy.maxRetries || policy.now() + delay > deadline) {
       throw new StorageBusyError(`${pending.length} events were still unprocessed after ${retry + 1} attempts.`);
     }
     await policy.sleep(delay, signal);

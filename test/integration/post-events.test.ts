@@ -67,7 +67,7 @@ describe('POST events', () => {
     ['an impossible date', { event_type: 't', client_timestamp: '2014-02-30T10:00:00Z' }, 'client_timestamp'],
     ['a numeric timestamp', { event_type: 't', client_timestamp: 1412796598 }, 'client_timestamp'],
     ['a bad created_at', { event_type: 't', created_at: 'yesterday' }, 'created_at'],
-    ['event_data over 256 KiB', { event_type: 't', event_data: 'x'.repeat(MAX_EVENT_DATA_BYTES) }, 'event_data'],
+    ['event_data over 64 KiB', { event_type: 't', event_data: 'x'.repeat(MAX_EVENT_DATA_BYTES) }, 'event_data'],
   ])('refuses %s with 400 naming the field', async (_, event, field) => {
     const path = fresh();
     const posted = await harness.api.post(path, [distinctEvents(1)[0]!, event]);
@@ -103,7 +103,7 @@ describe('POST events', () => {
     expect((await harness.api.get(path)).status).toBe(404);
   });
 
-  it('answers 413 to a body over 5 MiB', async () => {
+  it('answers 413 to a body over 1 MiB', async () => {
     const body = batchBody([{ event_type: 't', event_data: 'x'.repeat(MAX_BODY_BYTES) }]);
     const posted = await harness.api.postRaw(fresh(), { body });
     expect(posted.status).toBe(413);

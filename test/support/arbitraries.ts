@@ -48,6 +48,23 @@ export const eventType = (): fc.Arbitrary<string> =>
 export const eventData = (): fc.Arbitrary<unknown> =>
   fc.oneof(fc.constant(undefined), fc.constant(null), fc.jsonValue({ maxDepth: 4, stringUnit: 'binary' }));
 
+/** One unpaired UTF-16 surrogate: a high one with no low one after it, or a low one alone. */
+export const loneSurrogate = (): fc.Arbitrary<string> =>
+  fc.oneof(fc.constantFrom('\ud800', '\udbff', '\udc00', '\udfff'), fc.integer({ min: 0xd800, max: 0xdfff }).map((unit) => String.fromCharCode(unit)));
+
+/**
+ * Text that is not well-formed Unicode: other text around at least one unpaired surrogate (the text
+ * after it never starts with the surrogate's partner).
+ */
+export const notWellFormedText = ({ maxLength = 20 } = {}): fc.Arbitrary<string> =>
+  fc
+    .tuple(fc.string({ unit: 'binary', maxLength }), loneSurrogate(), fc.string({ unit: 'binary-ascii', maxLength }))
+    .map(([before, lone, after]) => before + lone + after);
+
+/** Any JSON value whose strings and keys may hold unpaired surrogates: valid event_data all the same. */
+export const eventDataWithLoneSurrogates = (): fc.Arbitrary<unknown> =>
+  fc.jsonValue({ maxDepth: 3, stringUnit: fc.oneof({ arbitrary: loneSurrogate(), weight: 1 }, { arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }), weight: 3 }) });
+
 /** A valid event carrying a client timestamp (the case the exactly-once promise covers). */
 export const validEvent = (): fc.Arbitrary<ClientEvent> =>
   fc
@@ -89,6 +106,9 @@ const breaker = (): fc.Arbitrary<{ name: string; brk: Breaker }> =>
     notAString().map((value) => brokenEvents('event not an object', (events, i) => events.with(i, value as never))),
     fc.oneof(notAString(), fc.constant(''), fc.string({ minLength: 256, maxLength: 300 }), fc.constant(undefined)).map((value) =>
       brokenEvents('bad event_type', (events, i) => events.with(i, { ...events[i], event_type: value })),
+    ),
+    fc.tuple(fc.constantFrom('event_type', 'client_timestamp', 'created_at'), notWellFormedText()).map(([field, value]) =>
+      brokenEvents(`${field} not well-formed Unicode`, (events, i) => events.with(i, { ...events[i], [field]: value })),
     ),
     fc.oneof(notATimestamp(), notAString().filter((value) => value !== null)).chain((value) =>
       fc.constantFrom('client_timestamp', 'created_at').map((field) =>

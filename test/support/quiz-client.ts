@@ -37,6 +37,8 @@ export interface QuizClientOptions {
   lostAnswerRate?: number;
   /** Chance that an event is an exact copy of the one before (same type, data and time), in the same buffer. */
   repeatRate?: number;
+  /** Characters of filler in every event's data, to make events costly to store. */
+  padding?: number;
 }
 
 const EVENT_TYPES = ['session_started', 'page_blurred', 'page_focused', 'question_viewed', 'question_flagged', 'question_answered'];
@@ -99,6 +101,7 @@ export class QuizClient {
     if (eventType === 'question_viewed') data.questionIds = [String(seq % 7), String(seq % 11)];
     if (eventType === 'question_flagged') Object.assign(data, { questionId: String(seq % 7), flagged: seq % 2 === 0 });
     if (eventType === 'question_answered') data.answers = [{ quizQuestionId: String(seq % 7), answer: `answer ${seq}` }];
+    if (this.options.padding) data.filler = 'x'.repeat(this.options.padding);
     return { client_timestamp: new Date(this.clockMs).toISOString(), event_type: eventType, event_data: data };
   }
 }
