@@ -9,7 +9,7 @@ import type { EventStore } from '#lib/store/event-store.ts';
 /** POST …/submissions/:id/events — store a batch of quiz events (the writer). */
 export const createPostEventsHandler = (store: EventStore, courseClaim: string) =>
   httpHandler(async (event, signal) => {
-    await recordEvents(store, parseRecordRequest(event), callerOf(event, courseClaim), signal);
+    await recordEvents(store, await parseRecordRequest(event), callerOf(event, courseClaim), signal);
     return noContent();
   });
 

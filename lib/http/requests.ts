@@ -3,14 +3,14 @@ import { BadRequestError } from '#lib/domain/errors.ts';
 import type { ReadEventsRequest } from '#lib/domain/read-events.ts';
 import type { RecordEventsRequest } from '#lib/domain/record-events.ts';
 import { getQuerySchema, pathSchema, postBodySchema, postQuerySchema } from '#lib/domain/schemas.ts';
-import { readJsonBody } from './json-body.ts';
+import { readRequestBody } from './request-body.ts';
 import { parseInput } from './parse-input.ts';
 import type { HttpEvent } from './types.ts';
 
-export function parseRecordRequest(event: HttpEvent): RecordEventsRequest {
+export async function parseRecordRequest(event: HttpEvent): Promise<RecordEventsRequest> {
   const submission = parseInput(pathSchema, event.pathParameters ?? {}, 'path');
   const query = parseInput(postQuerySchema, event.queryStringParameters ?? {}, 'query');
-  const body = parseInput(postBodySchema, readJsonBody(event), 'body');
+  const body = parseInput(postBodySchema, await readRequestBody(event), 'body');
   if (query.attempt !== undefined && body.attempt !== undefined && query.attempt !== body.attempt) {
     throw new BadRequestError('attempt differs between the query string and the body', 'attempt');
   }
