@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type LocalServer, startLocalServer } from '#lib/local/server.ts';
-import { invalidPathId, invalidPostBody, nonJsonContentType } from '../support/arbitraries.ts';
+import { invalidPathId, invalidPostBody, unsupportedContentType } from '../support/arbitraries.ts';
 import { type Fault, type FaultInjector, injectFaults } from '../support/fault-injection.ts';
 import { eventsPath, type SubmissionPath, submission } from '../support/http-events.ts';
 import { authorizeBySubjectHeader, percentEncoded, postBatch, rawRequest, readAllEvents, SUBJECT_HEADER } from '../support/local-http.ts';
@@ -81,7 +81,7 @@ interface HostileTally {
 async function hostileCaller(seed: number, tally: HostileTally) {
   const bodies = fc.sample(invalidPostBody(), { seed, numRuns: 30 });
   const ids = fc.sample(invalidPathId(), { seed, numRuns: 10 });
-  const types = fc.sample(nonJsonContentType(), { seed, numRuns: 10 });
+  const types = fc.sample(unsupportedContentType(), { seed, numRuns: 10 });
   const requests = [
     ...bodies.map(({ body }, i) => {
       const group = groups[i % groups.length]!;
