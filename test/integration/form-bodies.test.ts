@@ -62,6 +62,18 @@ describe('form bodies', () => {
     expect(await readBack(asMultipart)).toEqual(fromJson);
   });
 
+  it('read a form whether the gateway passes it as text or base64-encoded', async () => {
+    const [urlencodedAsBase64, multipartAsText] = [fresh(), fresh()];
+    const { body, contentType } = curlMultipartBody(batchFields(batch));
+    const posted = [
+      await harness.api.postRaw(urlencodedAsBase64, { body: Buffer.from(urlencodedBody(batchFields(batch))).toString('base64'), isBase64Encoded: true, headers: URLENCODED }),
+      await harness.api.postRaw(multipartAsText, { body: body.toString(), headers: { 'content-type': contentType } }),
+    ];
+    expect(posted.map((answer) => answer.status)).toEqual([204, 204]);
+    expect(await readBack(urlencodedAsBase64)).toHaveLength(batch.length);
+    expect(await readBack(multipartAsText)).toEqual(await readBack(urlencodedAsBase64));
+  });
+
   it('store a flag sent as text as the string "true", as Canvas does', async () => {
     const path = fresh();
     await postUrlencoded(path, [['quiz_submission_events[][event_type]', 'question_flagged'], ['quiz_submission_events[][event_data][flagged]', 'true']]);
