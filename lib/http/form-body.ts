@@ -45,7 +45,7 @@ function urlencodedPairs(text: string): Pair[] {
 /**
  * The fields of a multipart/form-data body, parsed by the runtime's own parser (undici's, behind
  * `Response.formData()`): no dependency, nothing added to the bundle. A part with a file name is a
- * file, which no parameter of this API takes: 400. A file part with an empty name is what a browser
+ * file, which no parameter of this API takes: 400. A part with an empty file name is what a browser
  * sends for a file input left empty, and is skipped, as Rack does.
  */
 async function multipartPairs(bytes: Buffer, contentType: string): Promise<Pair[]> {
@@ -80,7 +80,7 @@ const INDEX = /^(?:0|[1-9]\d*)$/;
  * Only the list of events is read this way: a hash in `event_data` stays a hash, as Canvas stores it
  * (question ids make natural keys there).
  */
-function eventsAsList(events: ParamValue | undefined): ParamValue | undefined {
+function eventsAsList(events: ParamValue): ParamValue {
   if (typeof events !== 'object' || events === null || Array.isArray(events)) return events;
   const keys = Object.keys(events);
   if (!keys.every((key) => INDEX.test(key) && Number(key) < keys.length)) {
@@ -94,7 +94,7 @@ function eventsAsList(events: ParamValue | undefined): ParamValue | undefined {
 
 function formBody(pairs: Pair[]): ParamHash {
   const params = nestedParams(pairs);
-  if (Object.hasOwn(params, 'quiz_submission_events')) params.quiz_submission_events = eventsAsList(params.quiz_submission_events)!;
+  if (Object.hasOwn(params, 'quiz_submission_events')) params.quiz_submission_events = eventsAsList(params.quiz_submission_events!);
   return params;
 }
 

@@ -38,7 +38,7 @@ export function nestedParams(pairs: Iterable<readonly [name: string, value: stri
  * handling of nil values of Rails 8's `ActionDispatch::ParamBuilder#store_nested_param`, which is based
  * on it: a name sent without `=` has a null value, and a null is never added to an array (Rails'
  * "deep munge"), so `a[]` alone gives `{a: []}`. Kept line for line with Rack's, malformed names
- * included (`a]`, `a[b`, `a[b]c`), so that a form parses here as it does in Canvas.
+ * included (`a]`, `a[b`, `a[b]c`), so that a form parses here as it does in a Rails app such as Canvas.
  */
 function storeNestedParam(params: ParamHash, name: string, value: string | null, depth: number, fullName: string): ParamHash | ParamValue[] | undefined {
   if (depth >= MAX_FORM_NESTING) {
@@ -47,15 +47,15 @@ function storeNestedParam(params: ParamHash, name: string, value: string | null,
 
   let key: string;
   let after: string;
+  const close = name.startsWith('[') ? name.indexOf(']', 1) : -1;
   if (depth === 0) {
     // The start of the name: a leading [ is part of the key.
     const start = name.indexOf('[', 1);
     [key, after] = start === -1 ? [name, ''] : [name.slice(0, start), name.slice(start)];
   } else if (name.startsWith('[]')) {
     [key, after] = ['[]', name.slice(2)];
-  } else if (name.startsWith('[') && name.indexOf(']', 1) !== -1) {
-    const end = name.indexOf(']', 1);
-    [key, after] = [name.slice(1, end), name.slice(end + 1)];
+  } else if (close !== -1) {
+    [key, after] = [name.slice(1, close), name.slice(close + 1)];
   } else {
     // Malformed, nested but not starting with [: Rack takes the whole rest as the key.
     [key, after] = [name, ''];

@@ -1,8 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BadRequestError } from '#lib/domain/errors.ts';
 import { MAX_FORM_FIELDS, MAX_FORM_NESTING } from '#lib/domain/limits.ts';
 import { readMultipartBody, readUrlencodedBody } from '#lib/http/form-body.ts';
-import { CURL_BOUNDARY, curlMultipartBody, multipartPart } from '../support/form-bodies.ts';
+import { eventType, pastClientTimestamp } from '../support/arbitraries.ts';
+import { batchFields, CURL_BOUNDARY, curlMultipartBody, type FormEvent, type FormValue, multipartPart, urlencodedBody } from '../support/form-bodies.ts';
 
 const refusal = (read: () => unknown): BadRequestError => {
   try {
@@ -238,5 +240,41 @@ describe('multipart bodies', () => {
     await expect(read(field(`a${'[b]'.repeat(MAX_FORM_NESTING)}`, '1') + end)).rejects.toThrow(/nests deeper than 32 levels/);
     const { body } = curlMultipartBody(Array.from({ length: MAX_FORM_FIELDS + 1 }, () => ['a[]', ''] as const));
     await expect(read(body)).rejects.toThrow(`the form must have at most ${MAX_FORM_FIELDS} fields`);
+  });
+});
+
+describe('any batch a form can carry', () => {
+  const wellFormed = (text: string) => !/\p{Cs}/u.test(text);
+  const text = fc.string({ unit: 'grapheme', maxLength: 20 });
+  // Names as browsers and curl send them: no brackets inside a key, no quote or line break in a part's name.
+  const key = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 10 }).filter((name) => !/[[\]"\r\n]/.test(name));
+  const { value: formValue } = fc.letrec<{ value: FormValue }>((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small' },
+      text,
+      fc.array(text, { minLength: 1, maxLength: 4 }),
+      fc.dictionary(key, tie('value'), { minKeys: 1, maxKeys: 4 }),
+    ),
+  }));
+  const formEvent: fc.Arbitrary<FormEvent> = fc
+    .record(
+      { event_type: eventType().filter(wellFormed), client_timestamp: pastClientTimestamp(), event_data: formValue },
+      { requiredKeys: ['event_type'] },
+    )
+    // event_type first in every event, so that each event's first field starts it.
+    .map(({ event_type, ...rest }) => ({ event_type, ...rest }));
+  const formBatch = fc.array(formEvent, { minLength: 1, maxLength: 8 });
+
+  it('reads back exactly as sent, urlencoded, numbered, or multipart', async () => {
+    await fc.assert(
+      fc.asyncProperty(formBatch, async (events) => {
+        const expected = { quiz_submission_events: events };
+        expect(readUrlencodedBody(urlencodedBody(batchFields(events)))).toEqual(expected);
+        expect(readUrlencodedBody(urlencodedBody(batchFields(events, { indexed: true })))).toEqual(expected);
+        const { body, contentType } = curlMultipartBody(batchFields(events));
+        expect(await readMultipartBody(body, contentType)).toEqual(expected);
+      }),
+      { numRuns: 100 },
+    );
   });
 });
