@@ -8,6 +8,10 @@ export const MAX_EVENT_TYPE_LENGTH = 255;
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** Events a submission may receive, all attempts together, resends included; past it POST answers 429. */
 export const MAX_EVENTS_PER_SUBMISSION = 100_000;
+/** Levels of brackets in a form parameter's name (Rack's default depth limit). */
+export const MAX_FORM_NESTING = 32;
+/** Fields in a form body: a full batch with ten fields an event. It bounds the work a small body can ask for. */
+export const MAX_FORM_FIELDS = 10 * MAX_EVENTS_PER_BATCH;
 export const MAX_ATTEMPT = 2_147_483_647;
 export const MAX_PATH_ID_LENGTH = 128;
 /** Far beyond any real precision (nanoseconds with an offset take 35), and it keeps an item under DynamoDB's 400 KB. */

@@ -9,6 +9,6 @@ import type { HandlerDependencies } from './dependencies.ts';
 export const postEvents =
   ({ store, ...claims }: HandlerDependencies): RouteHandler =>
   async (event, signal) => {
-    await recordEvents(store, parseRecordRequest(event), callerOf(event, claims), signal);
+    await recordEvents(store, await parseRecordRequest(event), callerOf(event, claims), signal);
     return noContent();
   };

@@ -3,7 +3,7 @@ import type { ReadQuizEventsRequest } from '#lib/domain/read-quiz-events.ts';
 import type { RecordEventsRequest } from '#lib/domain/record-events.ts';
 import { BadRequestError } from '#lib/domain/errors.ts';
 import { eventsQuerySchema, pathSchema, postBodySchema, postQuerySchema, quizEventsQuerySchema, quizPathSchema } from '#lib/domain/schemas.ts';
-import { readJsonBody } from './json-body.ts';
+import { readRequestBody } from './request-body.ts';
 import { parseInput } from './parse-input.ts';
 import { queryParameters } from './query-parameters.ts';
 import type { HttpEvent } from './types.ts';
@@ -11,10 +11,10 @@ import type { HttpEvent } from './types.ts';
 const FILTERS = { single: ['start_time', 'end_time'], lists: ['event_types'] } as const;
 const PAGING = ['per_page', 'page'] as const;
 
-export function parseRecordRequest(event: HttpEvent): RecordEventsRequest {
+export async function parseRecordRequest(event: HttpEvent): Promise<RecordEventsRequest> {
   const submission = parseInput(pathSchema, event.pathParameters ?? {}, 'path');
   const query = parseInput(postQuerySchema, queryParameters(event, { single: ['attempt'] }), 'query');
-  const body = parseInput(postBodySchema, readJsonBody(event), 'body');
+  const body = parseInput(postBodySchema, await readRequestBody(event), 'body');
   if (query.attempt !== undefined && body.attempt !== undefined && query.attempt !== body.attempt) {
     throw new BadRequestError('attempt differs between the query string and the body', 'attempt');
   }

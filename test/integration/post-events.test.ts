@@ -109,10 +109,10 @@ describe('POST events', () => {
     expect(posted.status).toBe(413);
   });
 
-  it('answers 415 to a body declared as something other than JSON', async () => {
+  it('answers 415 to a body declared as something other than JSON or a form', async () => {
     const posted = await harness.api.postRaw(fresh(), {
       body: 'quiz_submission_events[][event_type]=x',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { 'content-type': 'text/plain' },
     });
     expect(posted.status).toBe(415);
   });

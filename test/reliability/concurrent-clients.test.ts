@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalServer, startLocalServer } from '#local/server.ts';
-import { invalidPathId, invalidPostBody, nonJsonContentType } from '../support/arbitraries.ts';
+import { invalidPathId, invalidPostBody, unsupportedContentType } from '../support/arbitraries.ts';
 import { type Fault, type FaultInjector, injectFaults } from '../support/fault-injection.ts';
 import { eventsPath, type SubmissionPath, submission } from '../support/http-events.ts';
 import { authorizeBySubjectHeader, percentEncoded, postBatch, rawRequest, readAllEvents, SUBJECT_HEADER } from '../support/local-http.ts';
@@ -78,7 +78,7 @@ interface HostileTally {
 async function hostileCaller(seed: number, tally: HostileTally) {
   const bodies = fc.sample(invalidPostBody(), { seed, numRuns: 30 });
   const ids = fc.sample(invalidPathId(), { seed, numRuns: 10 });
-  const types = fc.sample(nonJsonContentType(), { seed, numRuns: 10 });
+  const types = fc.sample(unsupportedContentType(), { seed, numRuns: 10 });
   const requests = [
     ...bodies.map(({ body }, i) => {
       const group = groups[i % groups.length]!;

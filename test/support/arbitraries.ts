@@ -173,13 +173,13 @@ export const invalidPathId = (): fc.Arbitrary<string> =>
       .filter((id) => !/^[A-Za-z0-9_.:~-]{1,128}$/.test(id)),
   );
 
-/** A media type the POST must refuse with 415. */
-export const nonJsonContentType = (): fc.Arbitrary<string> =>
+/** A media type the POST must refuse with 415: neither JSON nor a form. */
+export const unsupportedContentType = (): fc.Arbitrary<string> =>
   fc.oneof(
-    fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'text/json', 'application/jsonp', 'application/json-patch', '', 'json', '*/*'),
+    fc.constantFrom('text/plain', 'multipart/mixed; boundary=x', 'application/xml', 'text/json', 'application/jsonp', 'application/json-patch', '', 'json', '*/*', 'form-data', 'application/x-www-form-urlencoded-x'),
     fc.string({ maxLength: 30 }).filter((text) => {
       const type = text.split(';', 1)[0]!.trim().toLowerCase();
-      return type !== 'application/json' && !/^application\/[\w.+-]+\+json$/.test(type);
+      return type !== 'application/json' && !/^application\/[\w.+-]+\+json$/.test(type) && type !== 'application/x-www-form-urlencoded' && type !== 'multipart/form-data';
     }),
   );
 
