@@ -42,7 +42,8 @@ const backoffMs = (retry: number) => Math.min(BACKOFF_MAX_MS, BACKOFF_START_MS *
 export function retryAfterMs(header: string | null, nowMs = Date.now()): number | undefined {
   if (header === null) return undefined;
   const text = header.trim();
-  const ms = /^\d+$/.test(text) ? Number(text) * 1000 : Date.parse(text) - nowMs;
+  // An HTTP date names its weekday and month; Date.parse alone would also take "-1" or "1.5" as dates.
+  const ms = /^\d+$/.test(text) ? Number(text) * 1000 : /GMT$/.test(text) ? Date.parse(text) - nowMs : Number.NaN;
   return Number.isNaN(ms) ? undefined : Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms));
 }
 

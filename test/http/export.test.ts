@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { parse as parseCsv } from 'csv-parse/sync';
+import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { summarizeAttempt } from '#lib/domain/attempt-summary.ts';
 import { parseJson } from '#lib/domain/json-text.ts';
@@ -15,7 +16,6 @@ import { runExport } from '../../scripts/export/run-export.ts';
 import { awkwardFeedEvents } from '../support/feed-events.ts';
 import { type FeedEvent, feedEventJson, type FeedServer, type FeedServerOptions, startFeedServer } from '../support/feed-server.ts';
 import { attemptEvents, storeOrder } from '../support/summary-streams.ts';
-import fc from 'fast-check';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
 
@@ -125,7 +125,7 @@ describe('export: walking the feed', () => {
     const cells = (parseCsv(csv) as string[][]).slice(1).map((row) => row[7]);
     expect(cells).toEqual(feed.map((event) => event.eventDataJson));
     expect(csv.endsWith('\r\n')).toBe(true);
-  });
+  }, 120_000);
 
   it('writes JSON Lines with each item exactly as the API returned it', async () => {
     const feed = events(230);
