@@ -31,7 +31,9 @@ const QUIZ_EVENTS = '/api/v1/courses/{course_id}/quizzes/{quiz_id}/submission_ev
 export const ROUTES = {
   postEvents: { method: 'POST', path: SUBMISSION_EVENTS, servedBy: 'writer', summary: "Store a batch of a submission's events" },
   getEvents: { method: 'GET', path: SUBMISSION_EVENTS, servedBy: 'reader', summary: "One page of a submission attempt's events" },
+  getEventsSummary: { method: 'GET', path: `${SUBMISSION_EVENTS}/summary`, servedBy: 'reader', summary: "The facts of one submission attempt, computed from its events" },
   getQuizEvents: { method: 'GET', path: QUIZ_EVENTS, servedBy: 'reader', summary: "One page of every submission's events in a quiz" },
+  getQuizSummaries: { method: 'GET', path: `${QUIZ_EVENTS}/summary`, servedBy: 'reader', summary: "One page of a quiz's submissions, one summary per attempt" },
 } as const satisfies Record<string, RouteDefinition>;
 
 export type RouteId = keyof typeof ROUTES;

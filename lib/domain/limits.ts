@@ -27,6 +27,13 @@ export const clampPerPage = (perPage = DEFAULT_PER_PAGE, max = MAX_PER_PAGE): nu
 export const MAX_QUERIES_PER_FILTERED_EVENTS_PAGE = 4;
 /** A page of the quiz-wide feed makes at most this many Queries (roster and events together). */
 export const MAX_QUERIES_PER_FEED_PAGE = 10;
+/** Submissions on a page of quiz summaries: each summary reads all of an attempt's events. */
+export const MAX_SUMMARIES_PER_PAGE = 25;
+/**
+ * A page of quiz summaries starts no further attempt once this little time is left before the request's
+ * deadline (itself TIMEOUT_MARGIN_MS before the Lambda timeout): it answers with what it has, and a next link.
+ */
+export const SUMMARY_PAGE_TIME_RESERVE_MS = 3_000;
 /** Filters a reporting read takes at most: event types, and submission ids on the quiz routes. */
 export const MAX_EVENT_TYPE_FILTERS = 50;
 export const MAX_SUBMISSION_ID_FILTERS = 100;

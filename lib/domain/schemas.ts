@@ -188,25 +188,35 @@ export const eventsQuerySchema = z.pipe(
   z.transform(({ attempt, per_page, page, ...filters }, ctx) => ({ attempt, perPage: per_page, page, filters: toFilters(filters, ctx) })),
 );
 
+/** GET …/submissions/:id/events/summary: the attempt. */
+export const summaryQuerySchema = z.object({ attempt: z.optional(attemptSchema) });
+
 const ATTEMPTS = 'must be latest, all or a positive integer';
 const attemptSelection = z.union(
   [z.literal('latest'), z.literal('all'), z.pipe(z.string(ATTEMPTS).check(z.regex(/^[1-9]\d{0,9}$/, ATTEMPTS)), z.transform(Number))],
   ATTEMPTS,
 );
 
-/** GET …/quizzes/:quiz_id/submission_events (and its summaries): attempts, submissions, paging and filters. */
+/** The quiz routes' selection: which attempts of which submissions. */
+const quizSelectionShape = {
+  attempt: z._default(attemptSelection, 'latest'),
+  submission_ids: z.array(pathId).check(z.maxLength(MAX_SUBMISSION_ID_FILTERS, `must name at most ${MAX_SUBMISSION_ID_FILTERS} submissions`)),
+};
+
+const submissionSubset = (ids: string[]) => (ids.length > 0 ? [...new Set(ids)].sort() : undefined);
+
+/** GET …/quizzes/:quiz_id/submission_events/summary: attempts, submissions and paging (a summary covers every event). */
+export const quizSummariesQuerySchema = z.pipe(
+  z.object({ ...quizSelectionShape, ...pagingShape }),
+  z.transform(({ attempt, submission_ids, per_page, page }) => ({ attempts: attempt, submissionIds: submissionSubset(submission_ids), perPage: per_page, page })),
+);
+
+/** GET …/quizzes/:quiz_id/submission_events: attempts, submissions, paging and filters. */
 export const quizEventsQuerySchema = z.pipe(
-  z.object({
-    attempt: z._default(attemptSelection, 'latest'),
-    submission_ids: z
-      .array(pathId)
-      .check(z.maxLength(MAX_SUBMISSION_ID_FILTERS, `must name at most ${MAX_SUBMISSION_ID_FILTERS} submissions`)),
-    ...pagingShape,
-    ...filterShape,
-  }),
+  z.object({ ...quizSelectionShape, ...pagingShape, ...filterShape }),
   z.transform(({ attempt, submission_ids, per_page, page, ...filters }, ctx) => ({
     attempts: attempt,
-    submissionIds: submission_ids.length > 0 ? [...new Set(submission_ids)].sort() : undefined,
+    submissionIds: submissionSubset(submission_ids),
     perPage: per_page,
     page,
     filters: toFilters(filters, ctx),

@@ -9,15 +9,18 @@ import type { HttpEvent, HttpResult } from './types.ts';
 
 export type HttpHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
 
-/** One route's logic: `signal` aborts when the request's time is up (below). */
-export type RouteHandler = (event: HttpEvent, signal: AbortSignal) => Promise<HttpResult>;
+/**
+ * One route's logic. `signal` aborts when the request's time is up, at `deadline` (epoch ms; infinite
+ * when the context has no clock, as in tests): work that can stop early stops before it.
+ */
+export type RouteHandler = (event: HttpEvent, signal: AbortSignal, deadline: number) => Promise<HttpResult>;
 
 /**
  * Wraps a route's logic so that every thrown error becomes its HTTP answer, and only 5xx are logged.
  * `signal` aborts TIMEOUT_MARGIN_MS before the Lambda timeout, when the request is answered 503
  * instead of being cut off: pass it to every storage call.
  */
-export function httpHandler(handle: (event: HttpEvent, signal: AbortSignal) => Promise<HttpResult>): HttpHandler {
+export function httpHandler(handle: RouteHandler): HttpHandler {
   return middy<HttpEvent, HttpResult>({
     timeoutEarlyInMillis: TIMEOUT_MARGIN_MS,
     timeoutEarlyResponse: () => {
@@ -36,7 +39,11 @@ export function httpHandler(handle: (event: HttpEvent, signal: AbortSignal) => P
         });
       }
     })
-    .handler((event, _context, { signal }) => handle(event, signal));
+    .handler((event, context, { signal }) => {
+      const deadline =
+        typeof context.getRemainingTimeInMillis === 'function' ? Date.now() + context.getRemainingTimeInMillis() - TIMEOUT_MARGIN_MS : Number.POSITIVE_INFINITY;
+      return handle(event, signal, deadline);
+    });
 }
 
 /** A function's handler over its routes, each picked by the event's route key (the gateway sets it). */
@@ -47,9 +54,9 @@ export function routingHandler<Dependencies>(
   const byRouteKey = new Map(
     (Object.entries(routes) as [RouteId, (dependencies: Dependencies) => RouteHandler][]).map(([id, build]) => [routeKey(id), build(dependencies)]),
   );
-  return httpHandler((event, signal) => {
+  return httpHandler((event, signal, deadline) => {
     const route = byRouteKey.get(event.routeKey);
     if (!route) throw new NotFoundError(`no route ${event.routeKey}`);
-    return route(event, signal);
+    return route(event, signal, deadline);
   });
 }

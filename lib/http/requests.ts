@@ -1,8 +1,18 @@
 import type { ReadEventsRequest } from '#lib/domain/read-events.ts';
 import type { ReadQuizEventsRequest } from '#lib/domain/read-quiz-events.ts';
+import type { ReadQuizSummariesRequest, ReadSummaryRequest } from '#lib/domain/read-summaries.ts';
 import type { RecordEventsRequest } from '#lib/domain/record-events.ts';
 import { BadRequestError } from '#lib/domain/errors.ts';
-import { eventsQuerySchema, pathSchema, postBodySchema, postQuerySchema, quizEventsQuerySchema, quizPathSchema } from '#lib/domain/schemas.ts';
+import {
+  eventsQuerySchema,
+  pathSchema,
+  postBodySchema,
+  postQuerySchema,
+  quizEventsQuerySchema,
+  quizPathSchema,
+  quizSummariesQuerySchema,
+  summaryQuerySchema,
+} from '#lib/domain/schemas.ts';
 import { readRequestBody } from './request-body.ts';
 import { parseInput } from './parse-input.ts';
 import { queryParameters } from './query-parameters.ts';
@@ -31,4 +41,15 @@ export function parseQuizEventsRequest(event: HttpEvent): ReadQuizEventsRequest 
   const quiz = parseInput(quizPathSchema, event.pathParameters ?? {}, 'path');
   const query = queryParameters(event, { single: ['attempt', ...PAGING, ...FILTERS.single], lists: [...FILTERS.lists, 'submission_ids'] });
   return { quiz, ...parseInput(quizEventsQuerySchema, query, 'query') };
+}
+
+export function parseSummaryRequest(event: HttpEvent): ReadSummaryRequest {
+  const submission = parseInput(pathSchema, event.pathParameters ?? {}, 'path');
+  return { submission, ...parseInput(summaryQuerySchema, queryParameters(event, { single: ['attempt'] }), 'query') };
+}
+
+export function parseQuizSummariesRequest(event: HttpEvent): ReadQuizSummariesRequest {
+  const quiz = parseInput(quizPathSchema, event.pathParameters ?? {}, 'path');
+  const query = queryParameters(event, { single: ['attempt', ...PAGING], lists: ['submission_ids'] });
+  return { quiz, ...parseInput(quizSummariesQuerySchema, query, 'query') };
 }

@@ -6,7 +6,8 @@ import { createWriterHandler } from '#lib/handlers/writer.ts';
 import type { ClaimNames } from '#lib/http/caller.ts';
 import type { EventStore } from '#lib/domain/event-store.ts';
 import { parseLinks, type ReturnedEvent } from './api-shapes.ts';
-import { batchBody, type ClientEvent, type EventOptions, httpEvent, submission, type SubmissionPath } from './http-events.ts';
+import { batchBody, type ClientEvent, type EventOptions, httpEvent, routeEvent, submission, type SubmissionPath } from './http-events.ts';
+import type { RouteIdServedBy } from '#lib/routes.ts';
 import { startTestStore, type TestStore } from './test-store.ts';
 
 export interface Answer {
@@ -43,6 +44,22 @@ export function handlersOver(store: EventStore, claims: Partial<ClaimNames> = {}
       api.postRaw(path, { body: batchBody(events, options.extra), ...options }),
     get: async (path: SubmissionPath, query = '', options: EventOptions = {}) =>
       answer(await getHandler(httpEvent('GET', path, { ...options, query }), context)),
+    /** Any reader route, e.g. call('getQuizEvents', { course_id: '1', quiz_id: '2' }, 'per_page=5'). */
+    call: async (id: RouteIdServedBy<'reader'>, pathParameters: Record<string, string>, query = '', options: EventOptions & { context?: Context } = {}) =>
+      answer(await getHandler(routeEvent(id, pathParameters, { ...options, query }), options.context ?? context)),
+    /** Follows rel="next" on any reader route; returns every page's answer. */
+    async walkRoute(id: RouteIdServedBy<'reader'>, pathParameters: Record<string, string>, query = '', options: EventOptions & { context?: Context } = {}): Promise<Answer[]> {
+      const pages: Answer[] = [];
+      let next: string | undefined = query;
+      while (next !== undefined) {
+        const page = await api.call(id, pathParameters, next, options);
+        if (page.status !== 200) throw new Error(`page ${pages.length + 1}: ${page.status} ${page.body}`);
+        pages.push(page);
+        const nextUrl = parseLinks(page.headers.link).next;
+        next = nextUrl === undefined ? undefined : new URL(nextUrl).search.slice(1);
+      }
+      return pages;
+    },
     /** Follows rel="next" from the first page to the last; returns every page's events in order. */
     async walk(path: SubmissionPath, query = '', options: EventOptions = {}): Promise<{ pages: ReturnedEvent[][]; links: string[] }> {
       const pages: ReturnedEvent[][] = [];

@@ -1,6 +1,6 @@
 import type { HttpEvent } from '#lib/http/types.ts';
 import { gatewayQuery } from '#local/http-api-event.ts';
-import { ROUTES, routeKey } from '#lib/routes.ts';
+import { ROUTES, type RouteId, routeKey } from '#lib/routes.ts';
 
 export interface SubmissionPath {
   courseId: string;
@@ -27,12 +27,21 @@ export interface EventOptions {
   isBase64Encoded?: boolean;
 }
 
-/** A payload format 2.0 event as API Gateway sends it after its JWT authorizer let the request through. */
-export function httpEvent(method: 'GET' | 'POST', path: SubmissionPath, options: EventOptions = {}): HttpEvent {
+/** A payload format 2.0 event of the events route, as API Gateway sends it after its JWT authorizer let the request through. */
+export const httpEvent = (method: 'GET' | 'POST', path: SubmissionPath, options: EventOptions = {}): HttpEvent =>
+  routeEvent(method === 'POST' ? 'postEvents' : 'getEvents', { course_id: path.courseId, quiz_id: path.quizId, id: path.submissionId }, options);
+
+/** The raw path of a route with its parameters filled in. */
+export const routePath = (id: RouteId, pathParameters: Record<string, string>): string =>
+  ROUTES[id].path.replace(/\{(\w+)\}/g, (_, name: string) => pathParameters[name] ?? '');
+
+/** A payload format 2.0 event of any route, as API Gateway sends it after its JWT authorizer let the request through. */
+export function routeEvent(id: RouteId, pathParameters: Record<string, string>, options: EventOptions = {}): HttpEvent {
+  const { method } = ROUTES[id];
   const rawQueryString = options.query ?? '';
   const queryStringParameters = gatewayQuery(rawQueryString);
-  const rawPath = eventsPath(path);
-  const route = routeKey(method === 'POST' ? 'postEvents' : 'getEvents');
+  const rawPath = routePath(id, pathParameters);
+  const route = routeKey(id);
   return {
     version: '2.0',
     routeKey: route,
@@ -45,7 +54,7 @@ export function httpEvent(method: 'GET' | 'POST', path: SubmissionPath, options:
       ...options.headers,
     },
     ...(queryStringParameters && { queryStringParameters }),
-    pathParameters: { course_id: path.courseId, quiz_id: path.quizId, id: path.submissionId },
+    pathParameters,
     requestContext: {
       accountId: '123456789012',
       apiId: 'api',

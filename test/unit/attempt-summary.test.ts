@@ -169,7 +169,7 @@ describe('attempt summary: properties against an independent computation', () =>
     const storeArrivals = (arrivals: ReturnType<typeof submittedBatch>[]) => {
       let receivedMs = start + 600_000;
       const stored = arrivals.flatMap((batch) => toStoredEvents(batch, (receivedMs += 1000)));
-      return stored.sort((a, b) => (a.sortKey < b.sortKey ? -1 : 1)).map((event) => ({ ...event, createdAt: event.sortKey.slice(0, 24) }));
+      return stored.sort((a, b) => (a.key < b.key ? -1 : 1)).map((event) => ({ ...event, createdAt: event.key.slice(0, 24) }));
     };
     const submittedBatch = (batch: Record<string, unknown>[]) => batch.map((event) => submittedEventSchema.parse(event));
 
