@@ -25,9 +25,13 @@ const CONFIG_KEYS = {
   writeScope: 'WRITE_SCOPE',
   courseClaim: 'COURSE_CLAIM',
   destroyOnDelete: 'DESTROY_ON_DELETE',
+  analytics: 'ANALYTICS',
 } as const;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
+
+/** Optional parts of the stack: turning one on says nothing about which deployment this is. */
+const FEATURE_SWITCHES: readonly ConfigKey[] = ['analytics'];
 
 /**
  * Used only when no setting at all is given, so that `npx cdk synth` on a fresh clone shows the stack.
@@ -85,6 +89,8 @@ const configSchema = z
     writeScope: scope('POST').default(DEFAULT_EVENTS_SCOPES.POST),
     courseClaim: text.pipe(z.string().min(1)).default(DEFAULTS.courseClaim),
     destroyOnDelete: flag.default(false),
+    // The events' changes into S3, queryable from Athena (docs/analytics.md).
+    analytics: flag.default(false),
   })
   .refine((config) => config.throttleBurst >= config.throttleRate, {
     path: ['throttleBurst'],
@@ -113,8 +119,8 @@ export function loadDeploymentConfig(readContext: ContextReader, environment: No
     const value = readContext(key) ?? environment[variable];
     if (value !== undefined && value !== '') raw[key] = value;
   }
-  const usesExampleValues = Object.keys(raw).length === 0;
-  const parsed = configSchema.safeParse(usesExampleValues ? { ...EXAMPLE_VALUES } : raw);
+  const usesExampleValues = Object.keys(raw).every((key) => FEATURE_SWITCHES.includes(key as ConfigKey));
+  const parsed = configSchema.safeParse(usesExampleValues ? { ...EXAMPLE_VALUES, ...raw } : raw);
   if (!parsed.success) throw new ConfigurationError(describeIssues(parsed.error, raw));
   const { readScope, writeScope, ...config } = parsed.data;
   return { ...config, scopes: { GET: readScope, POST: writeScope }, usesExampleValues };

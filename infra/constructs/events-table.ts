@@ -1,18 +1,20 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '#lib/store/table.ts';
 
 export interface EventsTableProps {
   /** Development stacks only: delete the table with the stack, losing every event. */
   destroyOnDelete: boolean;
+  /** Publish every change's new image on a DynamoDB stream (the analytics path reads it). */
+  changeStream?: boolean;
 }
 
 /** The events table, declared from the one table definition the store and the local server use. */
 export class EventsTable extends Construct {
   readonly table: Table;
 
-  constructor(scope: Construct, id: string, { destroyOnDelete }: EventsTableProps) {
+  constructor(scope: Construct, id: string, { destroyOnDelete, changeStream = false }: EventsTableProps) {
     super(scope, id);
     this.table = new Table(this, 'Table', {
       // String keys, as createTableInput declares them for the local store and the tests.
@@ -27,6 +29,7 @@ export class EventsTable extends Construct {
       // caused by a key change may drop them.
       deletionProtection: !destroyOnDelete,
       removalPolicy: destroyOnDelete ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      ...(changeStream && { stream: StreamViewType.NEW_IMAGE }),
     });
   }
 }
