@@ -104,7 +104,7 @@ attempts AS (
          count(*) AS event_count,
          min(created_at) AS first_event_at,
          max(created_at) AS last_event_at,
-         count_if(event_type = 'page_blurred') AS blur_count
+         count(CASE WHEN event_type = 'page_blurred' THEN 1 END) AS blur_count
   FROM events
   GROUP BY ${ATTEMPT.join(', ')}
 ),
@@ -120,7 +120,7 @@ time_away AS (
   SELECT a.course_id, a.quiz_id, a.submission_id, a.attempt,
          a.event_count, a.first_event_at, a.last_event_at, a.blur_count,
          count(i.started_at) AS unfocused_count,
-         count_if(i.still_open) AS open_count,
+         count(CASE WHEN i.still_open THEN 1 END) AS open_count,
          coalesce(sum(date_diff('millisecond', from_iso8601_timestamp(i.started_at), from_iso8601_timestamp(i.ended_at))), 0) AS unfocused_ms_total,
          coalesce(max(date_diff('millisecond', from_iso8601_timestamp(i.started_at), from_iso8601_timestamp(i.ended_at))), 0) AS unfocused_ms_max
   FROM attempts a
