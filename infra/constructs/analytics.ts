@@ -129,10 +129,14 @@ export class Analytics extends Construct {
     }
 
     const analysts = this.analystPolicy(analyticsDatabaseName(stage));
-    new CfnOutput(this, 'WorkGroupName', { value: this.workGroup.ref, description: 'The Athena workgroup with the named queries' });
-    new CfnOutput(this, 'DatabaseName', { value: analyticsDatabaseName(stage), description: `The Glue database; the table is ${CHANGES_TABLE}` });
-    new CfnOutput(this, 'ChangesBucketName', { value: this.bucket.bucketName, description: 'The change records, by day (retained on stack deletion)' });
-    new CfnOutput(this, 'AnalystPolicyArn', { value: analysts.managedPolicyArn, description: 'Attach to the analysts\' roles: run queries in the workgroup' });
+    const outputs = {
+      AnalyticsWorkGroupName: { value: this.workGroup.ref, description: 'The Athena workgroup with the named queries' },
+      AnalyticsDatabaseName: { value: analyticsDatabaseName(stage), description: `The Glue database; the table is ${CHANGES_TABLE}` },
+      AnalyticsChangesBucketName: { value: this.bucket.bucketName, description: 'The change records, by day (retained on stack deletion)' },
+      AnalystPolicyArn: { value: analysts.managedPolicyArn, description: "Attach to the analysts' roles: run queries in the workgroup" },
+    };
+    // Named as they are in the README, not after the construct path.
+    for (const [name, props] of Object.entries(outputs)) new CfnOutput(this, name, props).overrideLogicalId(name);
   }
 
   /** A private bucket: SSE-S3, TLS only, its own objects, access-logged, kept when the stack goes. */
