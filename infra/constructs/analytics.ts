@@ -239,6 +239,7 @@ export class Analytics extends Construct {
           startingPosition: 'TRIM_HORIZON',
           batchSize: PIPE_BATCH.size,
           maximumBatchingWindowInSeconds: PIPE_BATCH.windowSeconds,
+          // A batch Firehose refuses (one call takes at most 4 MiB) is split in halves and retried.
           onPartialBatchItemFailure: 'AUTOMATIC_BISECT',
         },
         filterCriteria: { filters: CHANGE_FILTER_PATTERNS.map((pattern) => ({ pattern: JSON.stringify(pattern) })) },

@@ -143,6 +143,10 @@ beforeAll(async () => {
   writeFirehoseObjects(bucketDir, deliveries);
   duckDb = await athenaOnDuckDb(SOURCE, bucketDir);
 
+  // The expected side: each attempt's events as the API returns them, summarised in attemptFigures().
+  // Once the summary route is merged, take the figures from GET …/events/summary?attempt=N instead
+  // (event_count, first_event_at, last_event_at, blur_count, unfocused_ms_total, unfocused_ms_max;
+  // unfocused_count and open_count from unfocused_intervals and their `open`).
   for (const { path, attempt, owner } of BATCHES) {
     const { pages } = await api.walk(path, `attempt=${attempt}&per_page=3`);
     const events = pages.flat();
