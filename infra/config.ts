@@ -30,9 +30,13 @@ const CONFIG_KEYS = {
   tableMaxWriteUnits: 'TABLE_MAX_WRITE_UNITS',
   tableMaxReadUnits: 'TABLE_MAX_READ_UNITS',
   destroyOnDelete: 'DESTROY_ON_DELETE',
+  analytics: 'ANALYTICS',
 } as const;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
+
+/** Optional parts of the stack: turning one on says nothing about which deployment this is. */
+const FEATURE_SWITCHES: readonly ConfigKey[] = ['analytics'];
 
 /**
  * Used only when no setting at all is given, so that `npx cdk synth` on a fresh clone shows the stack.
@@ -113,6 +117,8 @@ const configSchema = z
     tableMaxWriteUnits: integer(1, 40_000).default(DEFAULTS.tableMaxWriteUnits),
     tableMaxReadUnits: integer(1, 40_000).default(DEFAULTS.tableMaxReadUnits),
     destroyOnDelete: flag.default(false),
+    // The events' changes into S3, queryable from Athena (docs/analytics.md).
+    analytics: flag.default(false),
   })
   .refine((config) => config.throttleBurst >= config.throttleRate, {
     path: ['throttleBurst'],
@@ -141,8 +147,8 @@ export function loadDeploymentConfig(readContext: ContextReader, environment: No
     const value = readContext(key) ?? environment[variable];
     if (value !== undefined && value !== '') raw[key] = value;
   }
-  const usesExampleValues = Object.keys(raw).length === 0;
-  const parsed = configSchema.safeParse(usesExampleValues ? { ...EXAMPLE_VALUES } : raw);
+  const usesExampleValues = Object.keys(raw).every((key) => FEATURE_SWITCHES.includes(key as ConfigKey));
+  const parsed = configSchema.safeParse(usesExampleValues ? { ...EXAMPLE_VALUES, ...raw } : raw);
   if (!parsed.success) throw new ConfigurationError(describeIssues(parsed.error, raw));
   const { readScope, writeScope, ...config } = parsed.data;
   return { ...config, scopes: routeScopes({ read: readScope, write: writeScope }), usesExampleValues };

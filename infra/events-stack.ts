@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import { FUNCTION_TIMEOUT_SECONDS } from '#lib/domain/limits.ts';
 import { type FunctionName, FUNCTIONS } from '#lib/routes.ts';
 import type { DeploymentConfig } from './config.ts';
+import { Analytics } from './constructs/analytics.ts';
 import { EventsApi } from './constructs/events-api.ts';
 import { EventsFunction } from './constructs/events-function.ts';
 import { EventsTable } from './constructs/events-table.ts';
@@ -35,7 +36,7 @@ export const LOG_RETENTION = RetentionDays.ONE_MONTH;
 
 export const stackName = (stage: string) => `QuizSubmissionEvents-${stage}`;
 
-/** The whole service: table, the two functions, the HTTP API and the alarms. */
+/** The whole service: table, the two functions, the HTTP API and the alarms; optionally the analytics path. */
 export class EventsStack extends Stack {
   constructor(scope: Construct, id: string, { config, ...props }: EventsStackProps) {
     super(scope, id, {
@@ -56,6 +57,7 @@ export class EventsStack extends Stack {
       destroyOnDelete: config.destroyOnDelete,
       maxWriteUnits: config.tableMaxWriteUnits,
       maxReadUnits: config.tableMaxReadUnits,
+      changeStream: config.analytics,
     });
     const shared = {
       table,
@@ -94,5 +96,7 @@ export class EventsStack extends Stack {
       description: 'The events resource: replace {course_id}, {quiz_id} and {id}',
     });
     new CfnOutput(this, 'TableName', { value: table.tableName, description: 'The events table (retained on stack deletion)' });
+
+    if (config.analytics) new Analytics(this, 'Analytics', { table, stage: config.stage, retentionDays: config.retentionDays });
   }
 }

@@ -1,5 +1,5 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '#lib/store/table.ts';
 
@@ -9,13 +9,15 @@ export interface EventsTableProps {
   /** On-demand ceilings, in request units per second: what a flood can cost is bounded. */
   maxWriteUnits: number;
   maxReadUnits: number;
+  /** Publish every change's new image on a DynamoDB stream (the analytics path reads it). */
+  changeStream?: boolean;
 }
 
 /** The events table, declared from the one table definition the store and the local server use. */
 export class EventsTable extends Construct {
   readonly table: Table;
 
-  constructor(scope: Construct, id: string, { destroyOnDelete, maxWriteUnits, maxReadUnits }: EventsTableProps) {
+  constructor(scope: Construct, id: string, { destroyOnDelete, maxWriteUnits, maxReadUnits, changeStream = false }: EventsTableProps) {
     super(scope, id);
     this.table = new Table(this, 'Table', {
       // String keys, as createTableInput declares them for the local store and the tests.
@@ -32,6 +34,7 @@ export class EventsTable extends Construct {
       // caused by a key change may drop them.
       deletionProtection: !destroyOnDelete,
       removalPolicy: destroyOnDelete ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      ...(changeStream && { stream: StreamViewType.NEW_IMAGE }),
     });
   }
 }

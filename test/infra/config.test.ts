@@ -33,11 +33,19 @@ describe('deployment configuration', () => {
       tableMaxWriteUnits: DEFAULTS.tableMaxWriteUnits,
       tableMaxReadUnits: DEFAULTS.tableMaxReadUnits,
       destroyOnDelete: true,
+      analytics: false,
       usesExampleValues: false,
     });
   });
 
-  it('defaults to Canvas scopes, no retention, no CORS, no e-mail and a retained table', () => {
+  it('turns the analytics path on from context or from ANALYTICS', () => {
+    expect(loadDeploymentConfig(fromContext({ ...REQUIRED, analytics: 'true' })).analytics).toBe(true);
+    expect(loadDeploymentConfig(fromContext({ ...REQUIRED, analytics: true })).analytics).toBe(true);
+    expect(loadDeploymentConfig(fromContext(REQUIRED), { ANALYTICS: 'true' }).analytics).toBe(true);
+    expect(() => loadDeploymentConfig(fromContext({ ...REQUIRED, analytics: 'on' }))).toThrow(/analytics: must be true or false/);
+  });
+
+  it('defaults to Canvas scopes, no retention, no CORS, no e-mail, a retained table and no analytics path', () => {
     // Act
     const config = loadDeploymentConfig(fromContext(REQUIRED));
 
@@ -52,6 +60,7 @@ describe('deployment configuration', () => {
       scopes: routeScopes(),
       courseClaim: 'course_ids',
       destroyOnDelete: false,
+      analytics: false,
       usesExampleValues: false,
     });
     expect(config.alarmEmail).toBeUndefined();
@@ -114,6 +123,14 @@ describe('deployment configuration', () => {
 
     // Assert
     expect(config).toMatchObject({ issuer: EXAMPLE_VALUES.issuer, audience: [EXAMPLE_VALUES.audience], usesExampleValues: true });
+  });
+
+  it('still stands in the example values when only an optional part is switched on', () => {
+    // Act
+    const config = loadDeploymentConfig(fromContext({ analytics: 'true' }));
+
+    // Assert
+    expect(config).toMatchObject({ issuer: EXAMPLE_VALUES.issuer, analytics: true, usesExampleValues: true });
   });
 });
 
