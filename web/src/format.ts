@@ -23,5 +23,13 @@ export function formatInstant(iso: string | null | undefined): string {
   return Number.isNaN(date.getTime()) ? iso : dateTime.format(date);
 }
 
+const shortDateTime = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
+
+/** The same, compact, for a table cell. */
+export function formatShortInstant(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : shortDateTime.format(date);
+}
+
 /** Milliseconds from `start` to `instant`, both API ISO strings. */
 export const millisBetween = (start: string, instant: string): number => Date.parse(instant) - Date.parse(start);

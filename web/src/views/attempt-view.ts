@@ -127,11 +127,11 @@ function timelineSection(summary: AttemptSummary, events: readonly QuizEvent[]):
       ? h('p', {}, 'The student never left the quiz page during this attempt.')
       : h(
           'div',
-          { class: 'table-scroll', role: 'region', 'aria-labelledby': 'intervals-heading', tabindex: 0 },
+          { class: 'table-scroll table-fit', role: 'region', 'aria-labelledby': 'intervals-heading', tabindex: 0 },
           h(
             'table',
             { class: 'intervals-table' },
-            h('thead', {}, h('tr', {}, ...['#', 'Left at', 'Back at', 'Away for'].map((label) => h('th', { scope: 'col' }, label)))),
+            h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, '#'), ...['Left at', 'Back at', 'Away for'].map((label) => h('th', { scope: 'col', class: 'number' }, label)))),
             h(
               'tbody',
               {},

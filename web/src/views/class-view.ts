@@ -1,13 +1,16 @@
 import type { AttemptSummary } from '../api-types.ts';
 import { toCsv } from '../csv.ts';
 import { h, replaceChildren } from '../dom.ts';
-import { formatInstant } from '../format.ts';
+import { formatInstant, formatShortInstant } from '../format.ts';
 import { type Route, routeHref } from '../route.ts';
 import { CLASS_COLUMNS, type ClassColumn, DEFAULT_SORT, sortSummaries } from './class-columns.ts';
 import { renderEmpty, renderLoading, renderProblem } from './states.ts';
 import type { ViewContext } from './view-context.ts';
 
 type ClassRoute = Extract<Route, { view: 'class' }>;
+
+/** Columns read as text (left-aligned); the others are figures. */
+const TEXT_COLUMNS = ['submission', 'attempt', 'started', 'notes'];
 
 /** The whole class first: each submission's latest attempt, one row each, sortable, exportable. */
 export async function renderClassView(main: HTMLElement, route: ClassRoute, context: ViewContext): Promise<void> {
@@ -39,11 +42,11 @@ export async function renderClassView(main: HTMLElement, route: ClassRoute, cont
 
   const column = CLASS_COLUMNS.find((known) => known.key === route.sort) ?? CLASS_COLUMNS.find((known) => known.key === DEFAULT_SORT)!;
   let sort = { column, direction: route.direction ?? column.firstDirection };
-  const caption = h('caption', {});
+  const caption = h('p', { id: 'class-caption', class: 'table-caption' });
   const body = h('tbody', {});
   const headers = CLASS_COLUMNS.map((candidate) => {
     const button = h('button', { type: 'button', class: 'sort-button', on: { click: () => sortBy(candidate) } }, candidate.label, h('span', { class: 'sort-mark', 'aria-hidden': 'true' }));
-    const cell = h('th', { scope: 'col', 'data-column': candidate.key }, button);
+    const cell = h('th', { scope: 'col', 'data-column': candidate.key, class: TEXT_COLUMNS.includes(candidate.key) ? undefined : 'number' }, button);
     return { candidate, cell };
   });
 
@@ -73,7 +76,9 @@ export async function renderClassView(main: HTMLElement, route: ClassRoute, cont
     h('nav', { 'aria-label': 'Breadcrumb', class: 'breadcrumb' }, startLink()),
     h('div', { class: 'view-header' }, h('h1', { tabindex: -1 }, `Quiz ${route.quiz} · course ${route.course}`), download),
     h('p', { class: 'lede' }, 'Facts from each submission’s latest attempt, not a verdict. Sort by a column, open a submission to read its log, or pick an earlier attempt.'),
-    h('div', { class: 'table-scroll', role: 'region', 'aria-labelledby': 'class-caption', tabindex: 0 }, h('table', { class: 'class-table' }, withId(caption, 'class-caption'), h('thead', {}, h('tr', {}, ...headers.map(({ cell }) => cell))), body)),
+    caption,
+    // A region of its own, focusable, so a keyboard can scroll the table sideways on a narrow screen.
+    h('div', { class: 'table-scroll', role: 'region', 'aria-labelledby': 'class-caption', tabindex: 0 }, h('table', { class: 'class-table', 'aria-labelledby': 'class-caption' }, h('thead', {}, h('tr', {}, ...headers.map(({ cell }) => cell))), body)),
   );
   draw();
 }
@@ -87,15 +92,19 @@ function row(summary: AttemptSummary, route: ClassRoute): HTMLTableRowElement {
       case 'attempt':
         return h(
           'td',
-          { class: 'attempts' },
-          ...Array.from({ length: summary.attempt }, (_, index) => index + 1).map((attempt) =>
+          {},
+          h(
+            'span',
+            { class: 'attempts' },
+            ...Array.from({ length: summary.attempt }, (_, index) => index + 1).map((attempt) =>
             attempt === summary.attempt
               ? h('span', { class: 'attempt-current', title: 'Latest attempt' }, attempt)
               : h('a', { href: routeHref(attemptRoute(attempt)), 'data-nav': true, 'aria-label': `Submission ${summary.submission_id}, attempt ${attempt}` }, attempt),
+            ),
           ),
         );
       case 'started':
-        return h('td', {}, summary.first_event_at ? h('time', { datetime: summary.first_event_at }, formatInstant(summary.first_event_at)) : '—');
+        return h('td', {}, summary.first_event_at ? h('time', { datetime: summary.first_event_at, title: formatInstant(summary.first_event_at) }, formatShortInstant(summary.first_event_at)) : '—');
       default:
         return h('td', { class: column.key === 'notes' ? 'notes' : 'number' }, column.text(summary));
     }
@@ -114,8 +123,3 @@ function downloadCsv(summaries: readonly AttemptSummary[], route: ClassRoute) {
 }
 
 const startLink = () => h('a', { href: routeHref({ view: 'start' }), 'data-nav': true }, 'Choose another quiz');
-
-function withId<E extends Element>(element: E, id: string): E {
-  element.id = id;
-  return element;
-}
