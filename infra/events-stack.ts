@@ -7,6 +7,7 @@ import { EventsApi } from './constructs/events-api.ts';
 import { EventsFunction } from './constructs/events-function.ts';
 import { EventsTable } from './constructs/events-table.ts';
 import { OperationsAlarms } from './constructs/operations-alarms.ts';
+import { QuizLogSite } from './constructs/quiz-log-site.ts';
 
 export interface EventsStackProps extends StackProps {
   config: DeploymentConfig;
@@ -34,7 +35,7 @@ export const LOG_RETENTION = RetentionDays.ONE_MONTH;
 
 export const stackName = (stage: string) => `QuizSubmissionEvents-${stage}`;
 
-/** The whole service: table, the two functions, the HTTP API and the alarms. */
+/** The whole service: table, the two functions, the HTTP API, the alarms and, when configured, the quiz log page. */
 export class EventsStack extends Stack {
   constructor(scope: Construct, id: string, { config, ...props }: EventsStackProps) {
     super(scope, id, {
@@ -73,13 +74,14 @@ export class EventsStack extends Stack {
       description: 'Quiz submission events reader (GET)',
       access: 'read',
     });
+    const site = config.site && new QuizLogSite(this, 'QuizLogSite', { ...config.site, logRetention: LOG_RETENTION, logRemovalPolicy });
     const api = new EventsApi(this, 'Api', {
       writer: writer.function,
       reader: reader.function,
       issuer: config.issuer,
       audience: config.audience,
       scopes: config.scopes,
-      allowedOrigins: config.allowedOrigins,
+      allowedOrigins: site ? [...config.allowedOrigins, site.origin] : config.allowedOrigins,
       throttle: { rateLimit: config.throttleRate, burstLimit: config.throttleBurst },
       logRetention: LOG_RETENTION,
       logRemovalPolicy,
@@ -98,6 +100,10 @@ export class EventsStack extends Stack {
       value: api.eventsUrl,
       description: 'The events resource: replace {course_id}, {quiz_id} and {id}',
     });
+    if (site) {
+      site.publish({ apiUrl: api.api.apiEndpoint });
+      new CfnOutput(this, 'SiteUrl', { value: `${site.origin}/`, description: 'The quiz log page; register it as the sign-in redirect URI of its OIDC client' });
+    }
     new CfnOutput(this, 'TableName', { value: table.tableName, description: 'The events table (retained on stack deletion)' });
   }
 }

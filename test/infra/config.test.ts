@@ -29,6 +29,7 @@ describe('deployment configuration', () => {
       scopes: { GET: 'events:read', POST: 'events:write' },
       courseClaim: 'courses',
       destroyOnDelete: true,
+      site: { oidc: { authority: 'https://idp.example.edu/realms/canvas', clientId: 'quiz-log-page', scopes: 'openid events:read' }, connectOrigins: [] },
       usesExampleValues: false,
     });
   });

@@ -141,7 +141,7 @@ function timelineSection(summary: AttemptSummary, events: readonly QuizEvent[]):
                   { 'data-interval': index },
                   h('th', { scope: 'row' }, index + 1),
                   h('td', { class: 'number' }, formatDuration(millisBetween(start, interval.started_at))),
-                  h('td', { class: 'number' }, interval.open ? `${formatDuration(millisBetween(start, interval.ended_at))} (still away at the last event)` : formatDuration(millisBetween(start, interval.ended_at))),
+                  h('td', { class: 'number' }, interval.open ? `${formatDuration(millisBetween(start, interval.ended_at))} (still away)` : formatDuration(millisBetween(start, interval.ended_at))),
                   h('td', { class: 'number' }, formatDuration(interval.duration_ms)),
                 ),
               ),
