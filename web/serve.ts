@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, resolve, sep } from 'node:path';
 import { localSiteHeaders } from './security-headers.ts';
@@ -27,7 +27,8 @@ export function createSiteHandler(distDir: string): (request: IncomingMessage, r
     if (!file) return false;
     let body: Buffer;
     try {
-      if (!statSync(file).isFile()) return false;
+      // A link inside the folder must not lead out of it either.
+      if (!isInside(realpathSync(root), realpathSync(file)) || !statSync(file).isFile()) return false;
       body = readFileSync(file);
     } catch {
       return false;
@@ -49,5 +50,7 @@ function fileFor(root: string, url: string): string | undefined {
   if (pathname.includes('\0') || pathname.includes('\\') || !CONTENT_TYPES[extname(pathname)]) return undefined;
   const file = resolve(root, `.${pathname}`);
   // resolve() has already collapsed any `..`: what is left must still be inside the folder.
-  return file.startsWith(root + sep) ? file : undefined;
+  return isInside(root, file) ? file : undefined;
 }
+
+const isInside = (folder: string, file: string) => file.startsWith(folder + sep);
