@@ -53,9 +53,10 @@ export function buildSite(outDir: string, { config }: { config?: SiteConfig } = 
   };
 }
 
-// `npm run build:web`: the local site, with the local sign-in.
+// `npm run build:web`: the local site, with the local sign-in; `--quiet` (before `npm start`) prints nothing.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { files } = buildSite(SITE_DIST_DIR, { config: LOCAL_SITE_CONFIG });
+  if (process.argv.includes('--quiet')) process.exit(0);
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
   for (const file of files) console.log(`${file.path.padEnd(40)} ${kb(file.bytes).padStart(9)}  gzip ${kb(file.gzipBytes).padStart(8)}`);
   console.log(`Built ${relative(process.cwd(), SITE_DIST_DIR) || '.'}`);
