@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSiteHandler } from '../../web/serve.ts';
 import { type StoredEvent, summarizeAttempt } from './attempt-summary.ts';
@@ -32,12 +32,20 @@ const ROUTES = {
 };
 const NOT_FOUND = { errors: [{ message: 'The specified resource does not exist.' }] };
 
-export async function startQuizLogApi({ siteDir, seed }: { siteDir: string; seed: QuizLogSeed }): Promise<QuizLogApi> {
+export interface QuizLogApiOptions {
+  siteDir: string;
+  seed: QuizLogSeed;
+  /** Answers some requests before the site and the API do (an identity provider, say); true when it did. */
+  alsoServe?: (request: IncomingMessage, response: ServerResponse) => boolean;
+}
+
+export async function startQuizLogApi({ siteDir, seed, alsoServe }: QuizLogApiOptions): Promise<QuizLogApi> {
   const store = storeOf(seed);
   const serveSite = createSiteHandler(siteDir);
   let fault: { status: number; retryAfterSeconds?: number | undefined } | undefined;
 
   const server = createServer((request, response) => {
+    if (alsoServe?.(request, response)) return;
     if (!request.url?.startsWith('/api/') && serveSite(request, response)) return;
     const url = new URL(request.url ?? '/', `http://${request.headers.host}`);
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
