@@ -95,3 +95,17 @@ function buildSeed(): QuizLogSeed {
 }
 
 export const QUIZ_LOG_SEED: QuizLogSeed = buildSeed();
+
+/**
+ * Stores the seed through the API, as quiz clients would: each attempt's batch in turn, to
+ * `…/submissions/S/events?attempt=N`, with the given headers (a write token). For running the quiz
+ * log page's browser tests against the local server.
+ */
+export async function postQuizLogSeed(baseUrl: string, headers: Record<string, string>, seed: QuizLogSeed = QUIZ_LOG_SEED): Promise<void> {
+  const ordered = [...seed.attempts].sort((a, b) => (a.submission < b.submission ? -1 : a.submission > b.submission ? 1 : a.attempt - b.attempt));
+  for (const { submission, attempt, events } of ordered) {
+    const url = `${baseUrl}/api/v1/courses/${seed.course}/quizzes/${seed.quiz}/submissions/${submission}/events?attempt=${attempt}`;
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ quiz_submission_events: events }) });
+    if (response.status !== 204) throw new Error(`seeding submission ${submission} attempt ${attempt}: HTTP ${response.status} ${await response.text()}`);
+  }
+}
