@@ -78,8 +78,16 @@ export function describeQuizLogPage(name: string, startTarget: () => Promise<Qui
       await target?.close();
     });
 
-    async function open(query: string, { token = target.readToken as string | null, viewport = WIDTHS.desktop as { width: number; height: number } } = {}): Promise<Opened> {
+    interface OpenOptions {
+      /** null: open without a token. */
+      token?: string | null;
+      viewport?: { width: number; height: number };
+      /** Runs on the new browser context before the page loads. */
+      prepare?: (context: BrowserContext) => Promise<void>;
+    }
+    async function open(query: string, { token = target.readToken, viewport = WIDTHS.desktop, prepare }: OpenOptions = {}): Promise<Opened> {
       const context = await browser.newContext({ viewport, acceptDownloads: true, locale: 'en-US', timezoneId: 'UTC' });
+      await prepare?.(context);
       const page = await context.newPage();
       page.setDefaultTimeout(10_000);
       const errors: string[] = [];
@@ -456,20 +464,17 @@ export function describeQuizLogPage(name: string, startTarget: () => Promise<Qui
       });
 
       it('503: the service is busy; Try again loads the class', async () => {
-        // Arrange
-        const busy = { status: 503, retryAfterSeconds: 2 };
-        const context = await browser.newContext({ viewport: WIDTHS.desktop });
-        if (target.failNextApiRequest) target.failNextApiRequest(busy.status, busy.retryAfterSeconds);
-        else {
+        // Arrange: the server answers 503 once, or, when it cannot be told to, the browser's network layer does
+        const busyOnce = async (context: BrowserContext) => {
           let answered = false;
           await context.route('**/api/v1/**', (route) => {
             if (answered) return route.continue();
             answered = true;
             return route.fulfill({ status: 503, headers: { 'retry-after': '2', 'content-type': 'application/json' }, body: '{"errors":[{"message":"The service is busy; retry shortly."}]}' });
           });
-        }
-        await context.close();
-        const { page, errors } = await open(classQuery());
+        };
+        target.failNextApiRequest?.(503, 2);
+        const { page, errors } = await open(classQuery(), target.failNextApiRequest ? {} : { prepare: busyOnce });
 
         // Act
         await page.getByRole('alert').waitFor();

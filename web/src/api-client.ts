@@ -27,23 +27,28 @@ export interface ApiClientOptions {
   /** The API's origin, or '' for the page's own. */
   baseUrl: string;
   token: () => string | undefined;
-  /** Told after each page, e.g. to show progress. */
+}
+
+export interface ListOptions {
+  /** Stops the walk (and the request under way) when the reader moves on. */
+  signal?: AbortSignal;
+  /** Told after each page, to show progress. */
   onPage?: (itemsSoFar: number) => void;
 }
 
 export type ApiClient = ReturnType<typeof createApiClient>;
 
-export function createApiClient({ baseUrl, token, onPage }: ApiClientOptions) {
+export function createApiClient({ baseUrl, token }: ApiClientOptions) {
   const apiOrigin = new URL(baseUrl || '/', location.href).origin;
   const quizPath = (course: string, quiz: string) => `/api/v1/courses/${encodeURIComponent(course)}/quizzes/${encodeURIComponent(quiz)}`;
 
-  async function get(url: string): Promise<Response> {
+  async function get(url: string, signal?: AbortSignal): Promise<Response> {
     // The token goes to the API's origin only, whatever a Link header says.
     if (new URL(url).origin !== apiOrigin) throw new NetworkError(`The API sent a link to another site (${new URL(url).origin}); it was not followed.`);
     const bearer = token();
     let response: Response;
     try {
-      response = await fetch(url, { headers: { accept: 'application/json', ...(bearer && { authorization: `Bearer ${bearer}` }) }, cache: 'no-store' });
+      response = await fetch(url, { headers: { accept: 'application/json', ...(bearer && { authorization: `Bearer ${bearer}` }) }, cache: 'no-store', ...(signal && { signal }) });
     } catch (error) {
       throw new NetworkError((error as Error).message);
     }
@@ -52,12 +57,12 @@ export function createApiClient({ baseUrl, token, onPage }: ApiClientOptions) {
   }
 
   /** Every item of a paged list: follows rel="next" until the API sends none. */
-  async function walk<T>(path: string, query: URLSearchParams, key: string, signal?: AbortSignal): Promise<T[]> {
+  async function walk<T>(path: string, query: URLSearchParams, key: string, { signal, onPage }: ListOptions): Promise<T[]> {
     const items: T[] = [];
     let url: string | undefined = new URL(`${path}?${query}`, `${apiOrigin}/`).href;
     while (url) {
       signal?.throwIfAborted();
-      const response = await get(url);
+      const response = await get(url, signal);
       const body = (await response.json()) as Record<string, unknown>;
       const page = body[key];
       if (!Array.isArray(page)) throw new ApiError(response.status, `The API's answer has no ${key} list.`);
@@ -70,17 +75,17 @@ export function createApiClient({ baseUrl, token, onPage }: ApiClientOptions) {
 
   return {
     /** One summary per submission: its latest attempt (or every attempt with `attempt: 'all'`). */
-    quizSummaries(course: string, quiz: string, options: { attempt?: 'latest' | 'all'; submission?: string } = {}, signal?: AbortSignal) {
+    quizSummaries(course: string, quiz: string, options: { attempt?: 'latest' | 'all'; submission?: string } = {}, list: ListOptions = {}) {
       const query = new URLSearchParams({ attempt: options.attempt ?? 'latest', per_page: String(SUMMARIES_PER_PAGE) });
       if (options.submission) query.append('submission_ids[]', options.submission);
-      return walk<AttemptSummary>(`${quizPath(course, quiz)}/submission_events/summary`, query, 'quiz_submission_event_summaries', signal);
+      return walk<AttemptSummary>(`${quizPath(course, quiz)}/submission_events/summary`, query, 'quiz_submission_event_summaries', list);
     },
 
     /** Every event of one attempt, in created_at order. */
-    attemptEvents(course: string, quiz: string, submission: string, attempt: number, signal?: AbortSignal) {
+    attemptEvents(course: string, quiz: string, submission: string, attempt: number, list: ListOptions = {}) {
       const query = new URLSearchParams({ attempt: String(attempt), per_page: String(EVENTS_PER_PAGE) });
       const path = `${quizPath(course, quiz)}/submissions/${encodeURIComponent(submission)}/events`;
-      return walk<QuizEvent>(path, query, 'quiz_submission_events', signal);
+      return walk<QuizEvent>(path, query, 'quiz_submission_events', list);
     },
   };
 }

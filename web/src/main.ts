@@ -71,6 +71,7 @@ async function start(): Promise<void> {
 }
 
 function notSignedIn(session: Session) {
+  main.removeAttribute('aria-busy');
   const advice = session.renewal.kind === 'instructions' ? session.renewal.text : 'Sign in to continue.';
   replaceChildren(
     main,

@@ -29,7 +29,7 @@ export async function renderAttemptView(main: HTMLElement, route: AttemptRoute, 
   let events: QuizEvent[];
   let summary: AttemptSummary;
   try {
-    attempts = await context.api.quizSummaries(route.course, route.quiz, { attempt: 'all', submission: route.submission }, context.signal);
+    attempts = await context.api.quizSummaries(route.course, route.quiz, { attempt: 'all', submission: route.submission }, { signal: context.signal });
     attempts = attempts.filter((candidate) => candidate.submission_id === route.submission).sort((a, b) => a.attempt - b.attempt);
     const latest = attempts.at(-1)?.attempt;
     if (latest === undefined) {
@@ -38,7 +38,7 @@ export async function renderAttemptView(main: HTMLElement, route: AttemptRoute, 
     }
     const attempt = route.attempt ?? latest;
     const found = attempts.find((candidate) => candidate.attempt === attempt);
-    events = await context.api.attemptEvents(route.course, route.quiz, route.submission, attempt, context.signal);
+    events = await context.api.attemptEvents(route.course, route.quiz, route.submission, attempt, { signal: context.signal, onPage: (count) => loading.progress(`${count} events so far…`) });
     if (!found) throw new ApiError(404, `Attempt ${attempt} has no summary.`);
     summary = found;
   } catch (error) {
@@ -46,7 +46,6 @@ export async function renderAttemptView(main: HTMLElement, route: AttemptRoute, 
     return problem(error);
   }
   if (context.signal.aborted) return;
-  loading.progress(`${events.length} events`);
 
   const title = `Submission ${route.submission} · attempt ${summary.attempt}`;
   const sections: Child[] =

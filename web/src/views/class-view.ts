@@ -18,7 +18,7 @@ export async function renderClassView(main: HTMLElement, route: ClassRoute, cont
   const loading = renderLoading(main, `the class of ${subject}`);
   let summaries: AttemptSummary[];
   try {
-    summaries = await context.api.quizSummaries(route.course, route.quiz, { attempt: 'latest' }, context.signal);
+    summaries = await context.api.quizSummaries(route.course, route.quiz, { attempt: 'latest' }, { signal: context.signal, onPage: (count) => loading.progress(`${count} submissions so far…`) });
   } catch (error) {
     if (context.signal.aborted) return;
     return renderProblem(main, error, {
@@ -30,7 +30,6 @@ export async function renderClassView(main: HTMLElement, route: ClassRoute, cont
     });
   }
   if (context.signal.aborted) return;
-  loading.progress(`${summaries.length} submissions`);
   if (summaries.length === 0) {
     return renderEmpty(
       main,
