@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { DEFAULT_COURSE_CLAIM } from '#lib/auth/list-claim.ts';
-import { routeScopes, validScopeOverride } from '#lib/auth/scopes.ts';
+import { routeScopes, scopesOfAccess, validScopeOverride } from '#lib/auth/scopes.ts';
 import { parseAllowedOrigins } from '#lib/cors.ts';
 import type { RouteId, TableAccess } from '#lib/routes.ts';
 import { transformOrIssue } from '#lib/transform-or-issue.ts';
@@ -31,7 +31,14 @@ const CONFIG_KEYS = {
   tableMaxReadUnits: 'TABLE_MAX_READ_UNITS',
   destroyOnDelete: 'DESTROY_ON_DELETE',
   analytics: 'ANALYTICS',
+  siteOidcClientId: 'SITE_OIDC_CLIENT_ID',
+  siteOidcScopes: 'SITE_OIDC_SCOPES',
+  siteOidcAuthority: 'SITE_OIDC_AUTHORITY',
+  siteConnectOrigins: 'SITE_CONNECT_ORIGINS',
 } as const;
+
+/** The settings of the quiz log page; it is deployed when its client id is given. */
+const SITE_KEYS = ['siteOidcClientId', 'siteOidcScopes', 'siteOidcAuthority', 'siteConnectOrigins'] as const;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
 
@@ -46,6 +53,7 @@ export const EXAMPLE_VALUES = {
   issuer: 'https://issuer.example.com/',
   audience: 'quiz-submission-events',
   allowedOrigins: 'https://canvas.example.com',
+  siteOidcClientId: 'quiz-log-example',
 } as const satisfies Partial<Record<ConfigKey, string>>;
 
 export const DEFAULTS = {
@@ -94,6 +102,13 @@ const origins = text.transform(transformOrIssue(parseAllowedOrigins));
 
 const scopeOverride = (access: TableAccess) => text.transform(transformOrIssue((value: string) => validScopeOverride(access, value)));
 
+/** RFC 6749's scope-token: printable ASCII but space, `"` and `\\`. */
+const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+const scopeList = text
+  .transform((value) => value.split(/\s+/).filter((scope) => scope !== ''))
+  .pipe(z.array(z.string().regex(SCOPE_TOKEN, 'must be OAuth scopes separated by spaces')).min(1, 'must name at least one scope'))
+  .transform((scopes) => scopes.join(' '));
+
 const configSchema = z
   .object({
     // API Gateway fetches the issuer's OpenID configuration and keys over HTTPS.
@@ -119,6 +134,18 @@ const configSchema = z
     destroyOnDelete: flag.default(false),
     // The events' changes into S3, queryable from Athena (docs/analytics.md).
     analytics: flag.default(false),
+    // The quiz log page (README, "The quiz log page"): a public OIDC client registered for its URL.
+    siteOidcClientId: text.pipe(z.string().regex(/^[\x21-\x7e]{1,256}$/, 'must be the client id the identity provider issued for the quiz log page')).optional(),
+    siteOidcScopes: scopeList.optional(),
+    siteOidcAuthority: z.url({ protocol: /^https$/, error: 'must be an https URL, the identity provider the page signs in with' }).optional(),
+    siteConnectOrigins: origins.default([]),
+  })
+  .superRefine((config, context) => {
+    if (config.siteOidcClientId !== undefined) return;
+    for (const key of SITE_KEYS) {
+      const given = key === 'siteConnectOrigins' ? config[key].length > 0 : config[key] !== undefined;
+      if (given) context.addIssue({ code: 'custom', path: [key], message: 'means nothing without siteOidcClientId, which deploys the quiz log page' });
+    }
   })
   .refine((config) => config.throttleBurst >= config.throttleRate, {
     path: ['throttleBurst'],
@@ -127,9 +154,18 @@ const configSchema = z
 
 type ParsedConfig = z.output<typeof configSchema>;
 
-export interface DeploymentConfig extends Omit<ParsedConfig, 'readScope' | 'writeScope'> {
+export interface SiteSettings {
+  /** Authorization code + PKCE against this provider, for these scopes. */
+  oidc: { authority: string; clientId: string; scopes: string };
+  /** Origins besides the API and the authority that the page may call. */
+  connectOrigins: string[];
+}
+
+export interface DeploymentConfig extends Omit<ParsedConfig, 'readScope' | 'writeScope' | (typeof SITE_KEYS)[number]> {
   /** The scope each route requires: Canvas's scope strings unless overridden. */
   scopes: Readonly<Record<RouteId, string>>;
+  /** The quiz log page, when it is deployed. */
+  site: SiteSettings | undefined;
   /** True when nothing was configured and the example values stand in: not for deployment. */
   usesExampleValues: boolean;
 }
@@ -150,8 +186,17 @@ export function loadDeploymentConfig(readContext: ContextReader, environment: No
   const usesExampleValues = Object.keys(raw).every((key) => FEATURE_SWITCHES.includes(key as ConfigKey));
   const parsed = configSchema.safeParse(usesExampleValues ? { ...EXAMPLE_VALUES, ...raw } : raw);
   if (!parsed.success) throw new ConfigurationError(describeIssues(parsed.error, raw));
-  const { readScope, writeScope, ...config } = parsed.data;
-  return { ...config, scopes: routeScopes({ read: readScope, write: writeScope }), usesExampleValues };
+  const { readScope, writeScope, siteOidcClientId, siteOidcScopes, siteOidcAuthority, siteConnectOrigins, ...config } = parsed.data;
+  const overrides = { read: readScope, write: writeScope };
+  const site =
+    siteOidcClientId === undefined
+      ? undefined
+      : {
+          // The page reads with the same tokens as any reporting client: the read scopes, plus OpenID sign-in.
+          oidc: { authority: siteOidcAuthority ?? config.issuer, clientId: siteOidcClientId, scopes: siteOidcScopes ?? ['openid', ...scopesOfAccess('read', overrides)].join(' ') },
+          connectOrigins: siteConnectOrigins,
+        };
+  return { ...config, scopes: routeScopes(overrides), site, usesExampleValues };
 }
 
 function describeIssues(error: z.ZodError, raw: Partial<Record<ConfigKey, unknown>>): string {

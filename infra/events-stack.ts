@@ -9,6 +9,7 @@ import { EventsApi } from './constructs/events-api.ts';
 import { EventsFunction } from './constructs/events-function.ts';
 import { EventsTable } from './constructs/events-table.ts';
 import { OperationsAlarms } from './constructs/operations-alarms.ts';
+import { QuizLogSite } from './constructs/quiz-log-site.ts';
 
 export interface EventsStackProps extends StackProps {
   config: DeploymentConfig;
@@ -36,7 +37,7 @@ export const LOG_RETENTION = RetentionDays.ONE_MONTH;
 
 export const stackName = (stage: string) => `QuizSubmissionEvents-${stage}`;
 
-/** The whole service: table, the two functions, the HTTP API and the alarms; optionally the analytics path. */
+/** The whole service: table, the two functions, the HTTP API and the alarms; when configured, the quiz log page and the analytics path. */
 export class EventsStack extends Stack {
   constructor(scope: Construct, id: string, { config, ...props }: EventsStackProps) {
     super(scope, id, {
@@ -71,12 +72,13 @@ export class EventsStack extends Stack {
     const eventsFunction = (name: FunctionName, id: string) =>
       new EventsFunction(this, id, { ...shared, ...FUNCTION_SIZES[name], ...FUNCTIONS[name], reservedConcurrency: reservedConcurrency[name] }).function;
     const functions = { writer: eventsFunction('writer', 'Writer'), reader: eventsFunction('reader', 'Reader') };
+    const site = config.site && new QuizLogSite(this, 'QuizLogSite', { ...config.site, logRetention: LOG_RETENTION, logRemovalPolicy });
     const api = new EventsApi(this, 'Api', {
       functions,
       issuer: config.issuer,
       audience: config.audience,
       scopes: config.scopes,
-      allowedOrigins: config.allowedOrigins,
+      allowedOrigins: site ? [...config.allowedOrigins, site.origin] : config.allowedOrigins,
       throttle: { rateLimit: config.throttleRate, burstLimit: config.throttleBurst },
       logRetention: LOG_RETENTION,
       logRemovalPolicy,
@@ -95,6 +97,10 @@ export class EventsStack extends Stack {
       value: api.eventsUrl,
       description: 'The events resource: replace {course_id}, {quiz_id} and {id}',
     });
+    if (site) {
+      site.publish({ apiUrl: api.api.apiEndpoint });
+      new CfnOutput(this, 'SiteUrl', { value: `${site.origin}/`, description: 'The quiz log page; register it as the sign-in redirect URI of its OIDC client' });
+    }
     new CfnOutput(this, 'TableName', { value: table.tableName, description: 'The events table (retained on stack deletion)' });
 
     if (config.analytics) new Analytics(this, 'Analytics', { table, stage: config.stage, retentionDays: config.retentionDays });

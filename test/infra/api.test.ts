@@ -79,9 +79,10 @@ describe('the HTTP API', () => {
     expect(Object.fromEntries(scopes)).toEqual(Object.fromEntries(ROUTE_IDS.map((id) => [routeKey(id), [`quiz-events/${accessOf(id)}`]])));
   });
 
-  it('answers CORS preflights for the configured origins only, with the local server\'s settings', () => {
+  it('answers CORS preflights for the configured origins and the quiz log page only, with the local server\'s settings', () => {
+    const distribution = only('AWS::CloudFront::Distribution');
     expect(api.Properties.CorsConfiguration).toEqual({
-      AllowOrigins: ['https://canvas.example.edu', 'https://quiz.example.edu'],
+      AllowOrigins: ['https://canvas.example.edu', 'https://quiz.example.edu', { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distribution.id, 'DomainName'] }]] }],
       AllowMethods: [...CORS_ALLOW_METHODS],
       AllowHeaders: [...CORS_ALLOW_HEADERS],
       ExposeHeaders: [...CORS_EXPOSE_HEADERS],

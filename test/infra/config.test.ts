@@ -34,6 +34,7 @@ describe('deployment configuration', () => {
       tableMaxReadUnits: DEFAULTS.tableMaxReadUnits,
       destroyOnDelete: true,
       analytics: false,
+      site: { oidc: { authority: 'https://idp.example.edu/realms/canvas', clientId: 'quiz-log-page', scopes: 'openid events:read' }, connectOrigins: [] },
       usesExampleValues: false,
     });
   });

@@ -12,6 +12,7 @@ export const DEPLOYMENT_CONTEXT = {
   throttleRate: '50',
   throttleBurst: '120',
   stage: 'test',
+  siteOidcClientId: 'quiz-log-page',
 } as const;
 
 export interface SynthOptions extends Pick<CreateAppOptions, 'outdir' | 'validation'> {
