@@ -12,6 +12,7 @@ import type { HttpEvent, HttpResult } from '#lib/http/types.ts';
 import { type FunctionName, matchRoute, ROUTES, type RouteId, routeKey } from '#lib/routes.ts';
 import { createDocumentClient } from '#lib/store/document-client.ts';
 import { createDynamoDbEventStore } from '#lib/store/dynamodb-event-store.ts';
+import { createSiteHandler } from '../web/serve.ts';
 import { ensureTable, LOCAL_REGION, startEmbeddedStore } from './embedded-store.ts';
 import { createGatewayCors } from './gateway-cors.ts';
 import { type JwtContext, toHttpApiEvent, writeHttpApiResult } from './http-api-event.ts';
@@ -38,6 +39,8 @@ export interface LocalServerOptions {
   /** The token claims naming the courses (and, when set, the submissions) a caller may reach, as the functions read them. */
   courseClaim?: string;
   submissionClaim?: string | undefined;
+  /** The built quiz log page (web/dist), served at `/` beside the API, as the same origin. */
+  siteDir?: string | undefined;
   /** Sees each event just before its function does (the tests compare it with a recorded gateway event). */
   onEvent?: (event: HttpEvent) => void;
 }
@@ -61,8 +64,9 @@ const gatewayMessage = (statusCode: number, message: string): HttpResult => ({
  * handled by the same handlers the two Lambda functions run, over the embedded store.
  */
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
-  const { port = 3000, host = '127.0.0.1', dataDir, authorize, allowedOrigins = [], courseClaim = DEFAULT_COURSE_CLAIM, submissionClaim, onEvent } = options;
+  const { port = 3000, host = '127.0.0.1', dataDir, authorize, allowedOrigins = [], courseClaim = DEFAULT_COURSE_CLAIM, submissionClaim, siteDir, onEvent } = options;
   const cors = createGatewayCors(allowedOrigins);
+  const serveSite = siteDir === undefined ? undefined : createSiteHandler(siteDir);
   const store = await startEmbeddedStore(dataDir);
   await ensureTable(store.endpoint, LOCAL_TABLE_NAME);
   const client = createDocumentClient({ region: LOCAL_REGION, endpoint: store.endpoint });
@@ -84,6 +88,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
 
     const rawPath = (request.url ?? '/').split('?', 1)[0]!;
     const route = matchRoute(request.method, rawPath);
+    if (!route && !rawPath.startsWith('/api/') && serveSite?.(request, response)) return;
     if (!route) return answer(gatewayMessage(404, 'Not Found'));
 
     // The token first: nobody without one gets a body read, let alone megabytes of it.

@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { mintLocalToken } from '#lib/auth/local-token.ts';
+import { SITE_DIST_DIR } from '../web/serve.ts';
 import { loadLocalAuthorize } from './local-authorizer.ts';
 import { loadLocalSettings } from './local-settings.ts';
 import { startLocalServer } from './server.ts';
@@ -15,18 +18,18 @@ const authorize = await loadLocalAuthorize(dataDir, {
   scopeOverrides,
   onDenial: (route, reason) => console.error(`${route} refused by the local JWT authorizer: ${reason}`),
 });
-const server = await startLocalServer({ port, host, dataDir, authorize, allowedOrigins, publicUrl, courseClaim, submissionClaim });
+const siteBuilt = existsSync(join(SITE_DIST_DIR, 'index.html'));
+const server = await startLocalServer({ port, host, dataDir, authorize, allowedOrigins, publicUrl, courseClaim, submissionClaim, siteDir: siteBuilt ? SITE_DIST_DIR : undefined });
 console.log(`Listening on ${server.url}`);
 
-const token = await mintLocalToken({
-  dataDir,
-  sub: 'local-user',
-  scopes: ['read', 'write'],
-  courseIds: ['1'],
-  ttlSeconds: 3600,
-  scopeOverrides,
-  courseClaim,
-});
+const mint = (scopes: ('read' | 'write')[]) => mintLocalToken({ dataDir, sub: 'local-user', scopes, courseIds: ['1'], ttlSeconds: 3600, scopeOverrides, courseClaim });
+const [token, readToken] = await Promise.all([mint(['read', 'write']), mint(['read'])]);
+// The token travels in the fragment, which the browser never sends: the page keeps it in the tab.
+console.log(
+  siteBuilt
+    ? `Quiz log (course 1, quiz 1, signed in as a reader for 1h): ${server.url}/?course=1&quiz=1#access_token=${readToken}`
+    : 'Quiz log: not built; run npm run build:web (npm start builds it first), then start again',
+);
 const batch = JSON.stringify({
   quiz_submission_events: [{ client_timestamp: '2014-10-08T19:29:58.123Z', event_type: 'page_focused', event_data: null }],
 });

@@ -3,11 +3,11 @@ import { basename, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { buildSync } from 'esbuild';
+import { SITE_DIST_DIR } from './serve.ts';
 import { LOCAL_SITE_CONFIG, type SiteConfig } from './src/site-config.ts';
 
 const WEB_DIR = fileURLToPath(new URL('.', import.meta.url));
-/** Where `npm run build:web` puts the local site, which the local server serves at `/`. */
-export const SITE_DIST_DIR = join(WEB_DIR, 'dist');
+export { SITE_DIST_DIR };
 
 export interface SiteBuild {
   /** Each output file (relative to the output folder) with its size and gzip size in bytes. */

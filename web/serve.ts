@@ -1,7 +1,11 @@
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, resolve, sep } from 'node:path';
+import { extname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { localSiteHeaders } from './security-headers.ts';
+
+/** Where `npm run build:web` (and `npm start`, first) puts the local site, which the local server serves at `/`. */
+export const SITE_DIST_DIR = join(fileURLToPath(new URL('.', import.meta.url)), 'dist');
 
 /** The only files the site holds; anything else is not the site's to answer. */
 const CONTENT_TYPES: Record<string, string> = {
