@@ -1,0 +1,95 @@
+/**
+ * Fills the running local server with a demo class, as quiz clients would POST it:
+ *   npm run demo [-- --api http://127.0.0.1:3000 --course 1 --quiz 1 --students 12]
+ * Each student takes the quiz once or twice: session started, questions viewed, answered and flagged,
+ * the quiz page left and resumed. Tokens are minted like `npm run token` (the same DATA_DIR), one per
+ * student. Running it again resends the same batches, which are stored once.
+ */
+import { parseArgs } from 'node:util';
+import { mintLocalToken } from '#lib/auth/local-token.ts';
+import { loadLocalSettings } from '#local/local-settings.ts';
+
+const USAGE = 'usage: npm run demo -- [--api http://127.0.0.1:3000] [--course 1] [--quiz 1] [--students 12]';
+const QUESTIONS = 8;
+
+interface DemoEvent {
+  client_timestamp: string;
+  event_type: string;
+  event_data: unknown;
+}
+
+/** The same class on every run (a small linear congruential generator). */
+function random(seed: number) {
+  let state = seed;
+  return () => (state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+}
+
+/** One attempt as Canvas's quiz client records it. */
+function attemptEvents(next: () => number, startMs: number): DemoEvent[] {
+  const events: DemoEvent[] = [];
+  let at = startMs;
+  const add = (event_type: string, event_data: unknown = null, afterSeconds = 5 + next() * 40) => {
+    at += Math.round(afterSeconds * 1000);
+    events.push({ client_timestamp: new Date(at).toISOString(), event_type, event_data });
+  };
+  add('session_started', null, 0);
+  for (let question = 1; question <= QUESTIONS; question++) {
+    add('question_viewed', [String(question)]);
+    if (next() < 0.25) {
+      add('page_blurred');
+      add('page_focused', null, 3 + next() * (next() < 0.2 ? 300 : 40));
+    }
+    add('question_answered', [{ quiz_question_id: String(question), answer: `answer ${Math.floor(next() * 4) + 1}` }], 20 + next() * 90);
+    if (next() < 0.15) add('question_flagged', { questionId: String(question), flagged: true });
+  }
+  if (next() < 0.2) add('page_blurred');
+  return events;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      api: { type: 'string' },
+      course: { type: 'string', default: '1' },
+      quiz: { type: 'string', default: '1' },
+      students: { type: 'string', default: '12' },
+    },
+    strict: true,
+  });
+  const settings = loadLocalSettings();
+  const api = values.api ?? `http://${settings.host}:${settings.port}`;
+  const students = Number(values.students);
+  if (!Number.isInteger(students) || students < 1 || students > 500) throw new Error('--students takes 1 to 500');
+  const next = random(20141008);
+  let posted = 0;
+  for (let student = 1; student <= students; student++) {
+    const token = await mintLocalToken({
+      dataDir: settings.dataDir,
+      sub: `student-${student}`,
+      scopes: ['write'],
+      courseIds: [values.course],
+      ttlSeconds: 600,
+      scopeOverrides: settings.scopeOverrides,
+      courseClaim: settings.courseClaim,
+    });
+    const attempts = next() < 0.3 ? 2 : 1;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      const events = attemptEvents(next, Date.parse('2026-03-02T09:00:00Z') + attempt * 86_400_000 + student * 7_000);
+      const url = `${api}/api/v1/courses/${values.course}/quizzes/${values.quiz}/submissions/${student}/events?attempt=${attempt}`;
+      const answer = await fetch(url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ quiz_submission_events: events }),
+      });
+      if (answer.status !== 204) throw new Error(`POST ${url}: ${answer.status} ${await answer.text()}`);
+      posted += events.length;
+    }
+  }
+  process.stdout.write(`Posted ${posted} events for ${students} students to course ${values.course}, quiz ${values.quiz} at ${api}\n`);
+}
+
+main().catch((error: unknown) => {
+  const cause = (error as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED' ? ' (is npm start running?)' : '';
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}${cause}\n${USAGE}\n`);
+  process.exitCode = 1;
+});
