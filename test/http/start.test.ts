@@ -1,20 +1,30 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER, scopesOfAccess } from '#lib/auth/scopes.ts';
+import { buildSite } from '../../web/build.ts';
+import { SITE_DIST_DIR } from '../../web/serve.ts';
+import { LOCAL_SITE_CONFIG } from '../../web/src/site-config.ts';
+import { CHROMIUM_MISSING, chromiumInstalled, launchChromium } from '../support/chromium.ts';
 
 /** `npm start` as a developer runs it (through tsx, on a free port and a fresh DATA_DIR), read from its stdout. */
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
 const TSX = join(REPO_ROOT, 'node_modules/.bin/tsx');
 const CURL_LINE = /^curl -i -X POST (\S+) -H 'Authorization: Bearer ([^']+)' -H 'Content-Type: application\/json' -d '([^']+)'$/;
+const QUIZ_LOG_LINE = /^Quiz log \(course 1, quiz 1, signed in as a reader for 1h\): (http:\/\/127\.0\.0\.1:\d+\/\?course=1&quiz=1)#access_token=([A-Za-z0-9_.-]+)$/;
 
 let dataDir: string;
 let child: ChildProcessWithoutNullStreams;
 const lines: string[] = [];
 
 beforeAll(async () => {
+  // What `npm start` builds first (its prestart script), so that it serves the page and prints its link.
+  buildSite(SITE_DIST_DIR, { config: LOCAL_SITE_CONFIG });
   dataDir = await mkdtemp(join(tmpdir(), 'npm-start-'));
   const { POWERTOOLS_LOG_LEVEL, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED } = process.env;
   child = spawn(TSX, ['local/start.ts'], {
@@ -77,5 +87,73 @@ describe('npm start', () => {
     const answer = await fetch(url!);
     expect(answer.status).toBe(401);
     expect(answer.headers.get('www-authenticate')).toBe('Bearer');
+  });
+});
+
+describe('npm start, with the quiz log page built', () => {
+  const quizLogLink = () => {
+    const line = lines.find((candidate) => candidate.startsWith('Quiz log'));
+    const [, address, token] = QUIZ_LOG_LINE.exec(line ?? '') ?? [];
+    expect(address, line).toBeDefined();
+    return { link: `${address}#access_token=${token}`, address: address!, token: token! };
+  };
+
+  it('prints a link to the quiz log whose page the server answers at /', async () => {
+    const { address } = quizLogLink();
+    const listening = lines[0]!.slice('Listening on '.length);
+
+    const page = await fetch(address);
+
+    expect(address.startsWith(`${listening}/?`)).toBe(true);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await page.text()).toBe(readFileSync(join(SITE_DIST_DIR, 'index.html'), 'utf8'));
+  });
+
+  it("signs the link in as a reader of course 1 for an hour: the server lets its token read, and refuses it a write", async () => {
+    const { token } = quizLogLink();
+    const claims = decodeJwt(token);
+    const quiz = `${lines[0]!.slice('Listening on '.length)}/api/v1/courses/1/quizzes/1`;
+    const batch = JSON.stringify({ quiz_submission_events: [{ client_timestamp: new Date().toISOString(), event_type: 'page_focused', event_data: null }] });
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+
+    const read = await fetch(`${quiz}/submission_events/summary`, { headers });
+    const write = await fetch(`${quiz}/submissions/reader-link/events`, { method: 'POST', headers, body: batch });
+    const otherCourse = await fetch(`${lines[0]!.slice('Listening on '.length)}/api/v1/courses/2/quizzes/1/submission_events/summary`, { headers });
+
+    expect(claims).toMatchObject({ iss: LOCAL_ISSUER, aud: LOCAL_AUDIENCE, course_ids: ['1'] });
+    expect(String(claims.scope).split(' ').sort()).toEqual(scopesOfAccess('read').sort());
+    expect(claims.exp! - claims.iat!).toBe(3600);
+    expect(read.status).toBe(200);
+    expect(write.status).toBe(403);
+    expect(otherCourse.status).toBe(403);
+  });
+
+  if (!chromiumInstalled) console.log(CHROMIUM_MISSING);
+  // CI installs Chromium and sets REQUIRE_BROWSER_TESTS, so there this never passes by being skipped.
+  it.skipIf(!chromiumInstalled && process.env.REQUIRE_BROWSER_TESTS !== '1')('opens, in Chromium, on the class view of course 1, quiz 1, without console errors', async () => {
+    // Arrange: one event in the quiz, sent as the printed curl line sends it
+    const [, url, token, body] = CURL_LINE.exec(lines.at(-1)!)!;
+    const posted = await fetch(url!, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+    expect(posted.status).toBe(204);
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      page.setDefaultTimeout(10_000);
+      const errors: string[] = [];
+      page.on('console', (message) => void (message.type() === 'error' && errors.push(message.text())));
+      page.on('pageerror', (error) => void errors.push(error.message));
+
+      // Act
+      await page.goto(quizLogLink().link);
+      await page.locator('table.class-table tbody tr').first().waitFor();
+
+      // Assert
+      expect(await page.locator('h1').textContent()).toBe('Quiz 1 · course 1');
+      expect(await page.locator('table.class-table tbody tr th').allTextContents()).toContain('1');
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 });

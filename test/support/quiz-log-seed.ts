@@ -1,6 +1,9 @@
 /**
- * A class that took one quiz: deterministic events for the quiz log page's browser tests, written as a
- * quiz client POSTs them (so a real server can be seeded with the same batches).
+ * A class that took one quiz: deterministic events for the quiz log page's browser tests, written as
+ * quiz clients POST them, and stored through the local server's API as they would be. The class is
+ * the same on every run; only its dates move: each submission's latest attempt ended a few minutes
+ * before the seed was made (earlier attempts on the days before), so the server receives it as a
+ * client that has just sent its log.
  */
 
 export interface SeedEvent {
@@ -25,10 +28,17 @@ export interface QuizLogSeed {
   showcase: { submission: string; attempt: number };
   /** A submission with more events than one page holds. */
   longLog: { submission: string; attempt: number };
+  /** A submission whose client clock jumped too far ahead for its last events: the server uses their receipt time. */
+  clockAhead: { submission: string; attempt: number; events: number };
 }
 
 const QUESTIONS = ['11', '12', '13', '14', '15', '16', '17', '18'];
 const START = Date.parse('2026-03-02T09:00:00.000Z');
+/** How long before the seed is made the first submission's latest attempt ended; the others, each a little earlier. */
+const ENDED_BEFORE_MS = 2 * 60_000;
+const ENDS_SPREAD_MS = 17_000;
+/** More than the 5 minutes a client clock may run ahead of the server's (docs/api.md). */
+const CLOCK_JUMP_MS = 20 * 60_000;
 
 /** A small linear congruential generator: the same class on every run. */
 function random(seed: number) {
@@ -62,7 +72,7 @@ function takeAttempt(submission: string, attempt: number, next: () => number, op
   return { submission, attempt, events };
 }
 
-function buildSeed(): QuizLogSeed {
+function buildSeed(now: number): QuizLogSeed {
   const next = random(20_260_302);
   const attempts: SeedAttempt[] = [];
   for (let id = 101; id <= 124; id++) {
@@ -91,21 +101,48 @@ function buildSeed(): QuizLogSeed {
   const longLog = { submission: '131', attempt: 1 };
   attempts.push(takeAttempt(longLog.submission, 1, next, { away: 3, views: 60 }));
 
-  return { course: '1', quiz: '2', emptyQuiz: '9', attempts, showcase, longLog };
+  // Its student's clock jumps ahead just before the end.
+  const clockAhead = { submission: '132', attempt: 1, events: 2 };
+  attempts.push(takeAttempt(clockAhead.submission, 1, next, { away: 1 }));
+
+  anchorToNow(attempts, now);
+  const jumped = attempts.find((candidate) => candidate.submission === clockAhead.submission)!.events.slice(-clockAhead.events);
+  for (const event of jumped) event.client_timestamp = new Date(Date.parse(event.client_timestamp) + CLOCK_JUMP_MS).toISOString();
+
+  return { course: '1', quiz: '2', emptyQuiz: '9', attempts, showcase, longLog, clockAhead };
 }
 
-export const QUIZ_LOG_SEED: QuizLogSeed = buildSeed();
+/** Moves each submission's attempts together, so that its latest attempt ended shortly before `now`. */
+function anchorToNow(attempts: SeedAttempt[], now: number): void {
+  const submissions = [...new Set(attempts.map((attempt) => attempt.submission))];
+  for (const [index, submission] of submissions.entries()) {
+    const own = attempts.filter((attempt) => attempt.submission === submission);
+    const latestEnd = Math.max(...own.map((attempt) => Date.parse(attempt.events.at(-1)!.client_timestamp)));
+    const shift = now - ENDED_BEFORE_MS - index * ENDS_SPREAD_MS - latestEnd;
+    for (const event of own.flatMap((attempt) => attempt.events)) event.client_timestamp = new Date(Date.parse(event.client_timestamp) + shift).toISOString();
+  }
+}
+
+export const QUIZ_LOG_SEED: QuizLogSeed = buildSeed(Date.now());
+
+/** Whose submission it is: the student whose quiz client posts its events. */
+export const studentOf = (submission: string) => `student-${submission}`;
 
 /**
  * Stores the seed through the API, as quiz clients would: each attempt's batch in turn, to
- * `…/submissions/S/events?attempt=N`, with the given headers (a write token). For running the quiz
- * log page's browser tests against the local server.
+ * `…/submissions/S/events?attempt=N`, with the headers `writerHeaders` gives for its submission
+ * (its student's write token: the first writer of a submission owns it).
  */
-export async function postQuizLogSeed(baseUrl: string, headers: Record<string, string>, seed: QuizLogSeed = QUIZ_LOG_SEED): Promise<void> {
+export async function postQuizLogSeed(
+  baseUrl: string,
+  writerHeaders: (submission: string) => Record<string, string> | Promise<Record<string, string>>,
+  seed: QuizLogSeed = QUIZ_LOG_SEED,
+): Promise<void> {
   const ordered = [...seed.attempts].sort((a, b) => (a.submission < b.submission ? -1 : a.submission > b.submission ? 1 : a.attempt - b.attempt));
   for (const { submission, attempt, events } of ordered) {
     const url = `${baseUrl}/api/v1/courses/${seed.course}/quizzes/${seed.quiz}/submissions/${submission}/events?attempt=${attempt}`;
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ quiz_submission_events: events }) });
+    const headers = { 'content-type': 'application/json', ...(await writerHeaders(submission)) };
+    const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ quiz_submission_events: events }) });
     if (response.status !== 204) throw new Error(`seeding submission ${submission} attempt ${attempt}: HTTP ${response.status} ${await response.text()}`);
   }
 }

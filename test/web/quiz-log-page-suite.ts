@@ -7,9 +7,10 @@ import { CHROMIUM_MISSING, chromiumInstalled, launchChromium } from '../support/
 import type { QuizLogSeed } from '../support/quiz-log-seed.ts';
 
 /**
- * The quiz log page in real headless Chromium, against any server that serves the built site at `/`
- * beside the API (same origin) with the seed stored: the test API server of test/support, or the
- * local server (`npm start`) seeded with the same batches.
+ * The quiz log page in real headless Chromium, against a server that serves the built site at `/`
+ * beside the API (same origin) with the seed stored: the local server (`npm start`). Every figure the
+ * page must show is read from that server's own API; only answers the server cannot be made to give
+ * on demand (503, 429) are made at the browser's network layer.
  */
 export interface QuizLogTarget {
   /** Serves the site at `/` and the API under `/api/v1`. */
@@ -19,8 +20,6 @@ export interface QuizLogTarget {
   /** A valid reader token whose course claim does not list the seeded course. */
   otherCourseToken: string;
   seed: QuizLogSeed;
-  /** Makes the next API answer this status; a server that cannot is answered for at the browser's network layer. */
-  failNextApiRequest?(status: number, retryAfterSeconds?: number): void;
   close(): Promise<void>;
 }
 
@@ -48,6 +47,7 @@ type Summary = {
   unfocused_ms_max: number;
   unfocused_intervals: { started_at: string; ended_at: string; duration_ms: number; open: boolean }[];
   questions: Record<string, { view_count: number; flagged: boolean }>;
+  clock_fallback_count: number;
 };
 type ApiEvent = { event_type: string; event_data: unknown; created_at: string };
 
@@ -112,7 +112,11 @@ export function describeQuizLogPage(name: string, startTarget: () => Promise<Qui
       return items;
     }
     const latestSummaries = () => apiList<Summary>(`${quizPath}/submission_events/summary?attempt=latest&per_page=7`, 'quiz_submission_event_summaries');
-    const attemptSummaries = (submission: string) => apiList<Summary>(`${quizPath}/submission_events/summary?attempt=all&submission_ids[]=${submission}`, 'quiz_submission_event_summaries');
+    async function attemptSummary(submission: string, attempt: number): Promise<Summary> {
+      const response = await fetch(`${target.baseUrl}${quizPath}/submissions/${submission}/events/summary?attempt=${attempt}`, { headers: { authorization: `Bearer ${target.readToken}` } });
+      expect(response.status).toBe(200);
+      return (await response.json()) as Summary;
+    }
     const attemptEvents = (submission: string, attempt: number) => apiList<ApiEvent>(`${quizPath}/submissions/${submission}/events?attempt=${attempt}&per_page=50`, 'quiz_submission_events');
 
     const classQuery = () => `?course=${seed.course}&quiz=${seed.quiz}`;
@@ -168,7 +172,10 @@ export function describeQuizLogPage(name: string, startTarget: () => Promise<Qui
         expect(Number(cells[column('Questions viewed')])).toBe(Object.values(summary.questions).filter((question) => question.view_count > 0).length);
         expect(Number(cells[column('Flagged')])).toBe(Object.values(summary.questions).filter((question) => question.flagged).length);
         expect(cells[column('Notes')]!.includes('Away at the last event')).toBe(summary.unfocused_intervals.some((interval) => interval.open));
+        expect(cells[column('Notes')]!.includes(`Receipt time used for ${summary.clock_fallback_count} event`)).toBe(summary.clock_fallback_count > 0);
       }
+      // The server took the receipt time for the events whose client clock had jumped ahead.
+      expect(summaries.find((summary) => summary.submission_id === seed.clockAhead.submission)!.clock_fallback_count).toBe(seed.clockAhead.events);
       // The token left the address bar, and went to the API only as the Authorization header.
       expect(page.url()).not.toContain('access_token');
       expect(apiRequests.length).toBeGreaterThan(0);
@@ -177,7 +184,7 @@ export function describeQuizLogPage(name: string, startTarget: () => Promise<Qui
         expect(request.url).not.toContain(target.readToken);
       }
       await expectAccessible(page, 'class view');
-      await page.screenshot({ path: join(SCREENSHOT_DIR, 'class-1280.png') });
+      await page.screenshot({ path: join(SCREENSHOT_DIR, 'class-1280.png'), fullPage: true });
       expect(errors).toEqual([]);
     });
 
@@ -246,7 +253,7 @@ export function describeQuizLogPage(name: string, startTarget: () => Promise<Qui
     it('the attempt view shows each unfocused interval and each event, in Canvas’s words, with the time since the start', async () => {
       // Arrange
       const { submission, attempt } = seed.showcase;
-      const summary = (await attemptSummaries(submission)).find((candidate) => candidate.attempt === attempt)!;
+      const summary = await attemptSummary(submission, attempt);
       const events = await attemptEvents(submission, attempt);
       const { page, errors } = await open(classQuery());
       await classLoaded(page);
@@ -463,31 +470,34 @@ export function describeQuizLogPage(name: string, startTarget: () => Promise<Qui
         expect(onlyRefusals(errors, 404)).toEqual([]);
       });
 
-      it('503: the service is busy; Try again loads the class', async () => {
-        // Arrange: the server answers 503 once, or, when it cannot be told to, the browser's network layer does
-        const busyOnce = async (context: BrowserContext) => {
+      // The store's answer when it is throttled (with Retry-After), and the gateway's when a client is over its rate.
+      it.each<{ status: number; headers: Record<string, string>; body: unknown; title: string; advice: string }>([
+        { status: 503, headers: { 'retry-after': '2' }, body: { errors: [{ message: 'The service is busy; retry shortly.' }] }, title: 'The quiz log service is busy', advice: 'Try again in 2 seconds' },
+        { status: 429, headers: {}, body: { message: 'Too Many Requests' }, title: 'Too many requests', advice: 'Try again in a moment' },
+      ])('$status: says to try again, and Try again loads the class', async ({ status, headers, body, title, advice }) => {
+        // Arrange: the first API request is answered at the browser's network layer; the server answers the rest
+        const refuseOnce = async (context: BrowserContext) => {
           let answered = false;
           await context.route('**/api/v1/**', (route) => {
             if (answered) return route.continue();
             answered = true;
-            return route.fulfill({ status: 503, headers: { 'retry-after': '2', 'content-type': 'application/json' }, body: '{"errors":[{"message":"The service is busy; retry shortly."}]}' });
+            return route.fulfill({ status, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
           });
         };
-        target.failNextApiRequest?.(503, 2);
-        const { page, errors } = await open(classQuery(), target.failNextApiRequest ? {} : { prepare: busyOnce });
+        const { page, errors } = await open(classQuery(), { prepare: refuseOnce });
 
         // Act
         await page.getByRole('alert').waitFor();
-        const title = await page.locator('h1').textContent();
-        const advice = await page.getByRole('alert').textContent();
-        await expectAccessible(page, '503 state');
+        const shownTitle = await page.locator('h1').textContent();
+        const shownAdvice = await page.getByRole('alert').textContent();
+        await expectAccessible(page, `${status} state`);
         await page.getByRole('button', { name: 'Try again' }).click();
         await classLoaded(page);
 
         // Assert
-        expect(title).toBe('The quiz log service is busy');
-        expect(advice).toContain('Try again in 2 seconds');
-        expect(onlyRefusals(errors, 503)).toEqual([]);
+        expect(shownTitle).toBe(title);
+        expect(shownAdvice).toContain(advice);
+        expect(onlyRefusals(errors, status)).toEqual([]);
       });
 
       it('an empty quiz: nobody has sent events yet', async () => {

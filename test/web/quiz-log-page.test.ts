@@ -1,25 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { LOCAL_SITE_CONFIG } from '../../web/src/site-config.ts';
-import { buildSite } from '../../web/build.ts';
-import { startQuizLogApi } from '../support/quiz-log-api.ts';
-import { QUIZ_LOG_SEED } from '../support/quiz-log-seed.ts';
+import { localToken, startQuizLogServer } from '../support/quiz-log-server.ts';
 import { describeQuizLogPage } from './quiz-log-page-suite.ts';
 
-describeQuizLogPage('the quiz log page, against the test API server', async () => {
-  const siteDir = mkdtempSync(join(tmpdir(), 'quiz-log-site-'));
-  buildSite(siteDir, { config: LOCAL_SITE_CONFIG });
-  const api = await startQuizLogApi({ siteDir, seed: QUIZ_LOG_SEED });
-  return {
-    baseUrl: api.url,
-    readToken: api.readToken,
-    otherCourseToken: api.otherCourseToken,
-    seed: QUIZ_LOG_SEED,
-    failNextApiRequest: api.failNextApiRequest,
-    close: async () => {
-      await api.close();
-      rmSync(siteDir, { recursive: true, force: true });
-    },
-  };
+describeQuizLogPage('the quiz log page, against the local server', async () => {
+  const server = await startQuizLogServer();
+  const [readToken, otherCourseToken] = await Promise.all([
+    localToken(server.dataDir, { sub: 'teacher-1', scopes: ['read'], courseIds: [server.seed.course] }),
+    localToken(server.dataDir, { sub: 'teacher-2', scopes: ['read'], courseIds: ['77'] }),
+  ]);
+  return { baseUrl: server.url, readToken, otherCourseToken, seed: server.seed, close: server.close };
 });
