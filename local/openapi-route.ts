@@ -1,5 +1,5 @@
 import type { HttpResult } from '#lib/http/types.ts';
-import type { JsonObject } from '#lib/openapi/openapi-document.ts';
+import type { JsonObject } from '#lib/openapi/openapi-objects.ts';
 
 /** Where the local server answers the OpenAPI document, to anyone: it describes the API, it holds no data. */
 export const OPENAPI_PATH = '/openapi.json';

@@ -6,20 +6,19 @@
  */
 import * as z from 'zod';
 import { canvasScope } from '#lib/auth/scopes.ts';
-import { FUNCTION_TIMEOUT_SECONDS, TIMEOUT_MARGIN_MS } from '#lib/domain/limits.ts';
 import { ROUTE_IDS, ROUTES, type RouteId } from '#lib/routes.ts';
 import { BODY_FIELD_DESCRIPTIONS, listParameterDescription, parameterDescription } from './parameter-descriptions.ts';
-import { RESPONSE_SCHEMAS, type ResponseSchemaName } from './response-schemas.ts';
+import { RESPONSE_SCHEMAS } from './response-schemas.ts';
 import { ROUTE_INPUTS } from './route-inputs.ts';
+import { HEADERS, routeResponses } from './route-responses.ts';
+import { componentRef, type JsonObject } from './openapi-objects.ts';
+import { sharedParameters, sharedResponses } from './shared-components.ts';
 
-export type JsonObject = { [key: string]: unknown };
 
 export const OPENAPI_VERSION = '3.1.1';
 export const SECURITY_SCHEME = 'bearerJwt';
 const JSON_MEDIA_TYPE = 'application/json';
 const FORM_MEDIA_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data'] as const;
-
-const componentRef = (section: 'schemas' | 'headers', name: string) => ({ $ref: `#/components/${section}/${name}` });
 
 /** zod's JSON Schema, as a Schema Object inside the document: no `$schema` or `$id` of its own. */
 function embedded(json: JsonObject): JsonObject {
@@ -67,129 +66,15 @@ function eventBatchSchema(): JsonObject {
   };
 }
 
-const SECURITY_HEADERS = { 'Cache-Control': componentRef('headers', 'CacheControl'), 'X-Content-Type-Options': componentRef('headers', 'XContentTypeOptions') };
-
-const HEADERS: Record<string, JsonObject> = {
-  CacheControl: {
-    description: "On every answer of the functions, errors included: no cache may keep a student's record.",
-    required: true,
-    schema: { type: 'string', const: 'no-store' },
-  },
-  XContentTypeOptions: {
-    description: 'On every answer of the functions, errors included.',
-    required: true,
-    schema: { type: 'string', const: 'nosniff' },
-  },
-  Link: {
-    description:
-      "Canvas's pagination: absolute URLs joined by commas, rels current, next (only while more remain) and first, no last. Each URL keeps the request's other query parameters (sorted by name, access_token left out), then page=…&per_page=N. Walk rel=\"next\" until it is absent; the last page may be empty.",
-    required: true,
-    schema: {
-      type: 'string',
-      pattern: '^<[^<>]+>; rel="current"(?:,<[^<>]+>; rel="next")?,<[^<>]+>; rel="first"$',
-      examples: [
-        '<https://events.example.com/api/v1/courses/1/quizzes/2/submissions/3/events?attempt=1&page=1&per_page=10>; rel="current",<https://events.example.com/api/v1/courses/1/quizzes/2/submissions/3/events?attempt=1&page=bookmark:WyIyMDE0In0&per_page=10>; rel="next",<https://events.example.com/api/v1/courses/1/quizzes/2/submissions/3/events?attempt=1&page=1&per_page=10>; rel="first"',
-      ],
-    },
-  },
-  RetryAfter: {
-    description: 'Seconds to wait before resending the same request.',
-    required: true,
-    schema: { type: 'string', pattern: '^[1-9][0-9]*$', examples: ['1'] },
-  },
-  WwwAuthenticate: {
-    description: 'The gateway\'s challenge: Bearer, with error="invalid_token" when a token was sent but does not hold.',
-    required: true,
-    schema: { type: 'string', pattern: '^Bearer(?: |$)' },
-  },
-};
-
-type Body = ResponseSchemaName | readonly ResponseSchemaName[];
-
-const jsonContent = (body: Body) => ({
-  [JSON_MEDIA_TYPE]: { schema: typeof body === 'string' ? componentRef('schemas', body) : { oneOf: body.map((name) => componentRef('schemas', name)) } },
-});
-
-/** An answer of a function: Canvas's body and the security headers. */
-const functionAnswer = (description: string, body: ResponseSchemaName, headers: Record<string, JsonObject> = {}) => ({
-  description,
-  headers: { ...SECURITY_HEADERS, ...headers },
-  content: jsonContent(body),
-});
-
-/** An answer the function or the gateway may give: only the function's carries the security headers. */
-const eitherAnswer = (description: string, body: readonly [ResponseSchemaName, ResponseSchemaName]) => ({
-  description: `${description} The function's answers carry Cache-Control and X-Content-Type-Options; the gateway's do not.`,
-  headers: {
-    'Cache-Control': { description: "On the function's answer only.", required: false, schema: HEADERS.CacheControl!.schema },
-    'X-Content-Type-Options': { description: "On the function's answer only.", required: false, schema: HEADERS.XContentTypeOptions!.schema },
-  },
-  content: jsonContent(body),
-});
-
-const gatewayAnswer = (description: string, body: ResponseSchemaName, headers: Record<string, JsonObject> = {}) => ({
-  description,
-  ...(Object.keys(headers).length > 0 && { headers }),
-  content: jsonContent(body),
-});
-
-function responses(id: RouteId): JsonObject {
-  const { method } = ROUTES[id];
-  const paged = 'maxPerPage' in ROUTE_INPUTS[id];
-  const hasNotFound = id === 'getEvents' || id === 'getEventsSummary';
-  const success =
-    method === 'POST'
-      ? { 204: { description: 'The whole batch is stored. No body.', headers: SECURITY_HEADERS } }
-      : { 200: functionAnswer(ROUTES[id].summary, SUCCESS_BODY[id]!, paged ? { Link: componentRef('headers', 'Link') } : {}) };
-  return {
-    ...success,
-    400: functionAnswer(
-      'Bad input: a path id, a query parameter or the body (not JSON or not a well-formed form, not UTF-8, an invalid event) is refused, naming the first field at fault. Nothing is stored.',
-      'CanvasError',
-    ),
-    401: gatewayAnswer("The gateway's answer: the token is missing or does not hold.", 'GatewayUnauthorized', { 'WWW-Authenticate': componentRef('headers', 'WwwAuthenticate') }),
-    403: eitherAnswer(
-      `The gateway's {"message":"Forbidden"} when the token lacks the route's scope; the function's Canvas body when the token's course claim does not list the course${
-        method === 'POST' ? ', or the submission belongs to another user (the first subject to write to a submission owns it)' : ''
-      }.`,
-      ['NotAuthorized', 'GatewayForbidden'],
-    ),
-    ...(hasNotFound && {
-      404: functionAnswer('An unknown submission, or an attempt it does not have.', 'NotFound'),
-    }),
-    ...(method === 'POST'
-      ? {
-          413: eitherAnswer('The body is over 1 MiB (the function\'s answer) or over the gateway\'s 10 MiB.', ['CanvasError', 'GatewayMessage']),
-          415: functionAnswer('The body is declared as something other than JSON or a form; the message lists the accepted types.', 'CanvasError'),
-          429: eitherAnswer("The submission has received the most events it may (the function's answer), or the gateway's throttle.", ['CanvasError', 'GatewayMessage']),
-        }
-      : {
-          413: gatewayAnswer("A body over the gateway's 10 MiB, refused before the function runs (the function reads no body on this route).", 'GatewayMessage'),
-          429: gatewayAnswer("The gateway's throttle.", 'GatewayMessage'),
-        }),
-    500: eitherAnswer('Anything unexpected; or the gateway\'s {"message":"Internal Server Error"} when the function could not be run.', ['InternalError', 'GatewayMessage']),
-    503: functionAnswer(
-      `The store was still throttling, failing or hung after the retries the request had time for (answered ${TIMEOUT_MARGIN_MS / 1000} s before the function's ${FUNCTION_TIMEOUT_SECONDS}-second timeout at the latest).${
-        method === 'POST' ? ' Some of the batch may be stored: resend the same batch, and each event is stored once.' : ''
-      }`,
-      'CanvasError',
-      { 'Retry-After': componentRef('headers', 'RetryAfter') },
-    ),
-  };
-}
-
-const SUCCESS_BODY: Partial<Record<RouteId, ResponseSchemaName>> = {
-  getEvents: 'EventsPage',
-  getEventsSummary: 'AttemptSummary',
-  getQuizEvents: 'QuizEventsPage',
-  getQuizSummaries: 'QuizSummariesPage',
-};
+/** A route that reads per_page answers page by page, with a Link header. */
+const isPaged = (id: RouteId): boolean => 'per_page' in ((inputJsonSchema(ROUTE_INPUTS[id].query).properties ?? {}) as JsonObject);
 
 function parameters(id: RouteId): JsonObject[] {
   const inputs = ROUTE_INPUTS[id];
   const path = inputJsonSchema(inputs.path);
   const query = inputJsonSchema(inputs.query);
   const maxPerPage = 'maxPerPage' in inputs ? inputs.maxPerPage : undefined;
+  if (isPaged(id) !== (maxPerPage !== undefined)) throw new Error(`${id}: give maxPerPage in ROUTE_INPUTS exactly when the route reads per_page`);
   const pathParameters = Object.entries(path.properties as Record<string, JsonObject>).map(([name, schema]) => ({
     name,
     in: 'path',
@@ -236,72 +121,12 @@ function operation(id: RouteId): JsonObject {
         content: Object.fromEntries([JSON_MEDIA_TYPE, ...FORM_MEDIA_TYPES].map((mediaType) => [mediaType, { schema: componentRef('schemas', 'EventBatch') }])),
       },
     }),
-    responses: responses(id),
+    responses: routeResponses(id, isPaged(id)),
   };
 }
 
 /** The path as OpenAPI writes it: API Gateway's `{name}` is already OpenAPI's path templating. */
 const openApiPath = (id: RouteId): string => ROUTES[id].path;
-
-const STATUS_NAMES: Record<string, string> = {
-  400: 'BadRequest',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'NotFound',
-  413: 'ContentTooLarge',
-  415: 'UnsupportedMediaType',
-  429: 'TooManyRequests',
-  500: 'InternalServerError',
-  503: 'ServiceUnavailable',
-};
-
-/**
- * Moves what several operations describe identically (a parameter, an error answer) into the named
- * components section, so the document says it once. Where routes differ (attempt, per_page, the POST's
- * 403), the one variant several routes share is moved, when there is exactly one; the others stay inline.
- */
-function hoist<Item>(entries: { item: Item; key: string; set: (value: JsonObject) => void }[], section: string): Record<string, Item> {
-  const uses = new Map<string, Map<string, number>>();
-  for (const { item, key } of entries) {
-    const variants = uses.get(key) ?? uses.set(key, new Map()).get(key)!;
-    variants.set(JSON.stringify(item), (variants.get(JSON.stringify(item)) ?? 0) + 1);
-  }
-  const shared: Record<string, Item> = {};
-  for (const { item, key, set } of entries) {
-    const repeated = [...uses.get(key)!].filter(([, count]) => count > 1).map(([text]) => text);
-    if (repeated.length !== 1 || repeated[0] !== JSON.stringify(item)) continue;
-    shared[key] = item;
-    set({ $ref: `#/components/${section}/${key}` });
-  }
-  return shared;
-}
-
-const sharedParameters = (operations: JsonObject[]) =>
-  hoist(
-    operations.flatMap((operation) =>
-      (operation.parameters as JsonObject[]).map((parameter, i) => ({
-        item: parameter,
-        // e.g. query.event_types[] → query.event_types_array
-        key: `${parameter.in}.${String(parameter.name).replace('[]', '_array')}`,
-        set: (value: JsonObject) => ((operation.parameters as JsonObject[])[i] = value),
-      })),
-    ),
-    'parameters',
-  );
-
-const sharedResponses = (operations: JsonObject[]) =>
-  hoist(
-    operations.flatMap((operation) =>
-      Object.entries(operation.responses as Record<string, JsonObject>)
-        .filter(([status]) => status in STATUS_NAMES)
-        .map(([status, response]) => ({
-          item: response,
-          key: STATUS_NAMES[status]!,
-          set: (value: JsonObject) => ((operation.responses as Record<string, JsonObject>)[status] = value),
-        })),
-    ),
-    'responses',
-  );
 
 export function openApiDocument(): JsonObject {
   const paths: Record<string, Record<string, JsonObject>> = {};

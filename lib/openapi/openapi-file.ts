@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { JsonObject } from './openapi-document.ts';
+import type { JsonObject } from './openapi-objects.ts';
 
 /** Where the generated document is committed. */
 export const OPENAPI_FILE = fileURLToPath(new URL('../../docs/openapi.json', import.meta.url));

@@ -3,7 +3,8 @@ import { compileErrors, dereference, validate } from '@readme/openapi-parser';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { canvasScope } from '#lib/auth/scopes.ts';
-import { type JsonObject, openApiDocument, SECURITY_SCHEME } from '#lib/openapi/openapi-document.ts';
+import { openApiDocument, SECURITY_SCHEME } from '#lib/openapi/openapi-document.ts';
+import type { JsonObject } from '#lib/openapi/openapi-objects.ts';
 import { OPENAPI_FILE, openApiText } from '#lib/openapi/openapi-file.ts';
 import { ROUTE_IDS, ROUTES } from '#lib/routes.ts';
 
