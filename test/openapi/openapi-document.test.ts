@@ -29,6 +29,19 @@ describe('the OpenAPI document', () => {
     expect(result.warnings).toEqual([]);
   });
 
+  it('would be refused by the validator with an operation that drops a path parameter (the check sees the document)', async () => {
+    // Arrange
+    const broken = structuredClone(document);
+    const post = broken.paths[ROUTES.postEvents.path]!.post!;
+    post.parameters = (post.parameters as JsonObject[]).slice(1);
+
+    // Act
+    const result = await validate(broken as never);
+
+    // Assert
+    expect(result.valid).toBe(false);
+  });
+
   it('has one operation per route of the route table, named by its id, with its path, summary and Canvas scope', () => {
     expect(operations().map(({ operation }) => operation.operationId).sort()).toEqual([...ROUTE_IDS].sort());
     for (const { path, method, operation } of operations()) {
