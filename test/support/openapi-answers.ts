@@ -13,6 +13,16 @@ export type { ReceivedAnswer };
 export const openApiTally = { checked: 0, violated: 0 };
 
 let pending: Promise<void>[] = [];
+const stubOrigins = new Set<string>();
+
+/**
+ * Leaves the answers of a stand-in server (one shaped like the API for testing a client against)
+ * unchecked: they are the test's, not the API's.
+ */
+export const notTheApi = (serverUrl: string): void => void stubOrigins.add(new URL(serverUrl).origin);
+
+/** Whether an answer from this URL is the API's to check. */
+export const isStub = (url: string | URL): boolean => stubOrigins.has(new URL(url).origin);
 let violations: string[] = [];
 
 /** The route a request reached by method and raw path (as the gateway matches it), if any. */

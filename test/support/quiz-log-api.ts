@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { createSiteHandler } from '../../web/serve.ts';
 import { type StoredEvent, summarizeAttempt } from './attempt-summary.ts';
+import { notTheApi } from './openapi-answers.ts';
 import type { QuizLogSeed } from './quiz-log-seed.ts';
 
 /**
@@ -91,6 +92,7 @@ export async function startQuizLogApi({ siteDir, seed, alsoServe }: QuizLogApiOp
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  notTheApi(url);
   return {
     url,
     readToken: 'reader-of-every-course',
