@@ -3,6 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Every answer a test receives from a route is checked against docs/openapi.json.
+    globalSetup: ['test/support/openapi-tally.ts'],
+    setupFiles: ['test/support/openapi-setup.ts'],
     // The functions read these at import, as on Lambda; tests that need a store start their own.
     env: {
       TABLE_NAME: 'quiz-submission-events-test',

@@ -16,6 +16,7 @@ import { createSiteHandler } from '../web/serve.ts';
 import { ensureTable, LOCAL_REGION, startEmbeddedStore } from './embedded-store.ts';
 import { createGatewayCors } from './gateway-cors.ts';
 import { type JwtContext, toHttpApiEvent, writeHttpApiResult } from './http-api-event.ts';
+import { OPENAPI_PATH, openApiAnswer } from './openapi-route.ts';
 
 export const LOCAL_TABLE_NAME = 'quiz-submission-events';
 /** API Gateway's HTTP API refuses larger payloads before any function runs. */
@@ -87,6 +88,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     if (preflight) return writeHttpApiResult(response, preflight);
 
     const rawPath = (request.url ?? '/').split('?', 1)[0]!;
+    if (request.method === 'GET' && rawPath === OPENAPI_PATH) return answer(await openApiAnswer(publicUrl));
     const route = matchRoute(request.method, rawPath);
     if (!route && !rawPath.startsWith('/api/') && serveSite?.(request, response)) return;
     if (!route) return answer(gatewayMessage(404, 'Not Found'));

@@ -21,6 +21,7 @@ const authorize = await loadLocalAuthorize(dataDir, {
 const siteBuilt = existsSync(join(SITE_DIST_DIR, 'index.html'));
 const server = await startLocalServer({ port, host, dataDir, authorize, allowedOrigins, publicUrl, courseClaim, submissionClaim, siteDir: siteBuilt ? SITE_DIST_DIR : undefined });
 console.log(`Listening on ${server.url}`);
+console.log(`OpenAPI document (no token needed): ${server.url}/openapi.json`);
 
 const mint = (scopes: ('read' | 'write')[]) => mintLocalToken({ dataDir, sub: 'local-user', scopes, courseIds: ['1'], ttlSeconds: 3600, scopeOverrides, courseClaim });
 const [token, readToken] = await Promise.all([mint(['read', 'write']), mint(['read'])]);

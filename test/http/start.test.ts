@@ -88,6 +88,14 @@ describe('npm start', () => {
     expect(answer.status).toBe(401);
     expect(answer.headers.get('www-authenticate')).toBe('Bearer');
   });
+
+  it('prints where it answers the OpenAPI document, and answers it there without a token', async () => {
+    const listening = lines[0]!.slice('Listening on '.length);
+    expect(lines).toContain(`OpenAPI document (no token needed): ${listening}/openapi.json`);
+    const answer = await fetch(`${listening}/openapi.json`);
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toMatchObject({ openapi: expect.stringMatching(/^3\.1\./), servers: [{ url: listening }] });
+  });
 });
 
 describe('npm start, with the quiz log page built', () => {

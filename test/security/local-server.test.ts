@@ -11,6 +11,7 @@ import { loadLocalAuthorize } from '#local/local-authorizer.ts';
 import { type LocalServer, startLocalServer } from '#local/server.ts';
 import { parseLinks } from '../support/api-shapes.ts';
 import { batchBody, distinctEvents, eventsPath, submission } from '../support/http-events.ts';
+import { checkAnswer, lowerCaseHeaders, routeOfRequest } from '../support/openapi-answers.ts';
 
 /** The local server's own attack surface: what it takes from a request before and beside the functions. */
 const PUBLIC_URL = 'https://events.example.edu';
@@ -42,7 +43,12 @@ function request(options: http.RequestOptions & { body?: string }): Promise<{ st
     const sent = http.request({ host: hostname, port, agent: false, ...options }, (response) => {
       let body = '';
       response.on('data', (chunk: Buffer) => (body += chunk));
-      response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body }));
+      response.on('end', () => {
+        const method = options.method ?? 'GET';
+        const target = options.path ?? '/';
+        checkAnswer(routeOfRequest(method, target.split('?', 1)[0]!), `${method} ${target}`, { status: response.statusCode!, headers: lowerCaseHeaders(response.headers), body });
+        resolve({ status: response.statusCode!, headers: response.headers, body });
+      });
     });
     sent.on('error', reject);
     sent.end(options.body);

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { notTheApi } from './openapi-answers.ts';
 
 /**
  * A small real HTTP server shaped like the quiz-wide routes of docs/api.md, for testing the export
@@ -119,6 +120,7 @@ export async function startFeedServer(options: FeedServerOptions = {}): Promise<
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const serverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  notTheApi(serverUrl);
   return {
     url: serverUrl,
     requests,

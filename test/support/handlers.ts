@@ -5,7 +5,9 @@ import { createReaderHandler } from '#lib/handlers/reader.ts';
 import { createWriterHandler } from '#lib/handlers/writer.ts';
 import type { ClaimNames } from '#lib/http/caller.ts';
 import type { EventStore } from '#lib/domain/event-store.ts';
+import type { HttpEvent } from '#lib/http/types.ts';
 import { parseLinks, type ReturnedEvent } from './api-shapes.ts';
+import { checkAnswer, lowerCaseHeaders, routeOfKey } from './openapi-answers.ts';
 import { batchBody, type ClientEvent, type EventOptions, httpEvent, routeEvent, submission, type SubmissionPath } from './http-events.ts';
 import type { RouteIdServedBy } from '#lib/routes.ts';
 import { startTestStore, type TestStore } from './test-store.ts';
@@ -27,26 +29,24 @@ export function handlersOver(store: EventStore, claims: Partial<ClaimNames> = {}
   const dependencies = { store, courseClaim: DEFAULT_COURSE_CLAIM, ...claims };
   const postHandler = createWriterHandler(dependencies);
   const getHandler = createReaderHandler(dependencies);
-  const answer = (result: Awaited<ReturnType<typeof postHandler>>): Answer => {
+  /** Runs a handler on an event; its answer is checked against docs/openapi.json (openapi-answers.ts). */
+  const answer = async (handler: typeof postHandler, event: HttpEvent, handlerContext = context): Promise<Answer> => {
+    const result = await handler(event, handlerContext);
     const body = result.body ?? '';
-    return {
-      status: result.statusCode ?? 200,
-      headers: (result.headers ?? {}) as Record<string, string>,
-      body,
-      json: body && result.headers?.['content-type'] ? JSON.parse(body) : undefined,
-    };
+    const status = result.statusCode ?? 200;
+    const headers = (result.headers ?? {}) as Record<string, string>;
+    checkAnswer(routeOfKey(event.routeKey), `${event.routeKey} ${event.rawQueryString}`, { status, headers: lowerCaseHeaders(headers), body });
+    return { status, headers, body, json: body && result.headers?.['content-type'] ? JSON.parse(body) : undefined };
   };
 
   const api = {
-    postRaw: async (path: SubmissionPath, options: EventOptions) =>
-      answer(await postHandler(httpEvent('POST', path, options), context)),
+    postRaw: (path: SubmissionPath, options: EventOptions) => answer(postHandler, httpEvent('POST', path, options)),
     post: (path: SubmissionPath, events: ClientEvent[], options: EventOptions & { extra?: Record<string, unknown> } = {}) =>
       api.postRaw(path, { body: batchBody(events, options.extra), ...options }),
-    get: async (path: SubmissionPath, query = '', options: EventOptions = {}) =>
-      answer(await getHandler(httpEvent('GET', path, { ...options, query }), context)),
+    get: (path: SubmissionPath, query = '', options: EventOptions = {}) => answer(getHandler, httpEvent('GET', path, { ...options, query })),
     /** Any reader route, e.g. call('getQuizEvents', { course_id: '1', quiz_id: '2' }, 'per_page=5'). */
-    call: async (id: RouteIdServedBy<'reader'>, pathParameters: Record<string, string>, query = '', options: EventOptions & { context?: Context } = {}) =>
-      answer(await getHandler(routeEvent(id, pathParameters, { ...options, query }), options.context ?? context)),
+    call: (id: RouteIdServedBy<'reader'>, pathParameters: Record<string, string>, query = '', options: EventOptions & { context?: Context } = {}) =>
+      answer(getHandler, routeEvent(id, pathParameters, { ...options, query }), options.context),
     /** Follows rel="next" on any reader route; returns every page's answer. */
     async walkRoute(id: RouteIdServedBy<'reader'>, pathParameters: Record<string, string>, query = '', options: EventOptions & { context?: Context } = {}): Promise<Answer[]> {
       const pages: Answer[] = [];

@@ -5,6 +5,7 @@
 import http from 'node:http';
 import type { Authorize } from '#local/server.ts';
 import { parseLinks, type ReturnedEvent } from './api-shapes.ts';
+import { checkAnswer, isStub, lowerCaseHeaders, routeOfRequest } from './openapi-answers.ts';
 import { eventsPath, type SubmissionPath } from './http-events.ts';
 import type { PostOutcome } from './quiz-client.ts';
 
@@ -80,7 +81,8 @@ export interface RawRequest {
 
 /**
  * One request through node:http, which (unlike fetch) sends any method, header or body as given.
- * Resolves with the status, or 'no-answer' when the connection ended without one.
+ * Resolves with the status, or 'no-answer' when the connection ended without one. The answer is
+ * checked against docs/openapi.json like every fetched one.
  */
 export function rawRequest(serverUrl: string, { method, target, headers = {}, body }: RawRequest): Promise<{ status: number | 'no-answer'; body: string }> {
   const { hostname, port } = new URL(serverUrl);
@@ -88,7 +90,14 @@ export function rawRequest(serverUrl: string, { method, target, headers = {}, bo
     const request = http.request({ host: hostname, port, method, path: target, headers, agent: false }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 'no-answer', body: Buffer.concat(chunks).toString() }));
+      response.on('end', () => {
+        const answer = { status: response.statusCode ?? 'no-answer', body: Buffer.concat(chunks).toString() } as const;
+        if (typeof answer.status === 'number' && !isStub(serverUrl)) {
+          const route = routeOfRequest(method, target.split('?', 1)[0]!);
+          checkAnswer(route, `${method} ${target.slice(0, 200)}`, { status: answer.status, headers: lowerCaseHeaders(response.headers), body: answer.body });
+        }
+        resolve(answer);
+      });
       response.on('error', () => resolve({ status: 'no-answer', body: '' }));
     });
     request.on('error', () => resolve({ status: 'no-answer', body: '' }));

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSite } from '../../web/build.ts';
 import { createSiteHandler } from '../../web/serve.ts';
 import { LOCAL_SITE_CONFIG } from '../../web/src/site-config.ts';
+import { notTheApi } from '../support/openapi-answers.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'quiz-log-site-test-'));
 const siteDir = join(work, 'dist');
@@ -26,6 +27,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  notTheApi(base);
 });
 afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
