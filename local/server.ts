@@ -125,7 +125,10 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     const authorization = await authorize(route.id, request.headers);
     if ('refusal' in authorization) return refused(authorization.refusal, { by: 'authorizer', reason: authorization.reason });
     const body = await readBody(request);
-    if (!body) return refused(gatewayMessage(413, 'Request Entity Too Large'), { by: 'gateway', message: `the body is over the HTTP API's ${GATEWAY_MAX_BODY_BYTES / 1024 / 1024} MiB limit` }, authorization.jwt.claims);
+    if (!body) {
+      const message = `the body is over the HTTP API's ${GATEWAY_MAX_BODY_BYTES / 1024 / 1024} MiB limit`;
+      return refused(gatewayMessage(413, 'Request Entity Too Large'), { by: 'gateway', message }, authorization.jwt.claims);
+    }
 
     const matched = { routeKey: routeKey(route.id), pathParameters: route.pathParameters };
     const event = toHttpApiEvent(request, body, matched, authorization.jwt, publicUrl);
