@@ -7,40 +7,70 @@ import { transformOrIssue } from '#lib/transform-or-issue.ts';
 
 /**
  * The deployment's configuration: one typed, validated object read once from CDK context
- * (`-c key=value` or cdk.json), falling back to environment variables. README "Configuration" lists
- * every key; keep the two in step.
+ * (`-c key=value` or cdk.json), falling back to environment variables named DEPLOY_ + the key in upper
+ * snake case (allowedOrigins: DEPLOY_ALLOWED_ORIGINS). README "Configuration" lists every key; keep
+ * the two in step.
  */
 
-/** Each setting: its context key, its environment fallback. */
-const CONFIG_KEYS = {
-  issuer: 'JWT_ISSUER',
-  audience: 'JWT_AUDIENCE',
-  allowedOrigins: 'ALLOWED_ORIGINS',
-  retentionDays: 'RETENTION_DAYS',
-  alarmEmail: 'ALARM_EMAIL',
-  throttleRate: 'THROTTLE_RATE',
-  throttleBurst: 'THROTTLE_BURST',
-  stage: 'DEPLOY_STAGE',
-  readScope: 'READ_SCOPE',
-  writeScope: 'WRITE_SCOPE',
-  courseClaim: 'COURSE_CLAIM',
-  submissionClaim: 'SUBMISSION_CLAIM',
-  writerConcurrency: 'WRITER_CONCURRENCY',
-  readerConcurrency: 'READER_CONCURRENCY',
-  tableMaxWriteUnits: 'TABLE_MAX_WRITE_UNITS',
-  tableMaxReadUnits: 'TABLE_MAX_READ_UNITS',
-  destroyOnDelete: 'DESTROY_ON_DELETE',
-  analytics: 'ANALYTICS',
-  siteOidcClientId: 'SITE_OIDC_CLIENT_ID',
-  siteOidcScopes: 'SITE_OIDC_SCOPES',
-  siteOidcAuthority: 'SITE_OIDC_AUTHORITY',
-  siteConnectOrigins: 'SITE_CONNECT_ORIGINS',
-} as const;
+/** Every setting, by its context key. */
+const CONFIG_KEYS = [
+  'issuer',
+  'audience',
+  'allowedOrigins',
+  'retentionDays',
+  'alarmEmail',
+  'throttleRate',
+  'throttleBurst',
+  'stage',
+  'readScope',
+  'writeScope',
+  'courseClaim',
+  'submissionClaim',
+  'writerConcurrency',
+  'readerConcurrency',
+  'tableMaxWriteUnits',
+  'tableMaxReadUnits',
+  'destroyOnDelete',
+  'analytics',
+  'siteOidcClientId',
+  'siteOidcScopes',
+  'siteOidcAuthority',
+  'siteConnectOrigins',
+] as const;
 
 /** The settings of the quiz log page; it is deployed when its client id is given. */
 const SITE_KEYS = ['siteOidcClientId', 'siteOidcScopes', 'siteOidcAuthority', 'siteConnectOrigins'] as const;
 
-export type ConfigKey = keyof typeof CONFIG_KEYS;
+export type ConfigKey = (typeof CONFIG_KEYS)[number];
+
+const upperSnakeCase = (key: string) => key.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase();
+
+/**
+ * The environment variable a setting falls back to. The prefix keeps the stack from taking what was set
+ * for something else: the local server reads ALLOWED_ORIGINS, READ_SCOPE, WRITE_SCOPE, COURSE_CLAIM and
+ * SUBMISSION_CLAIM, which a developer's shell may well hold when they deploy.
+ */
+export const deploymentVariable = (key: ConfigKey): string => `DEPLOY_${upperSnakeCase(key)}`;
+
+/**
+ * Names a setting does NOT fall back to, though one might expect it: the key without the prefix (the
+ * local server's variables among them) and the names this stack read before it had the prefix.
+ */
+const unreadVariables = (key: ConfigKey): string[] => [
+  upperSnakeCase(key),
+  ...(key === 'issuer' ? ['JWT_ISSUER'] : key === 'audience' ? ['JWT_AUDIENCE'] : []),
+];
+
+/** A variable set in the synthesizing shell that looks like a setting but is not read as one. */
+export interface IgnoredVariable {
+  variable: string;
+  key: ConfigKey;
+}
+
+/** The warning synthesis shows for it. */
+export const ignoredVariableWarning = ({ variable, key }: IgnoredVariable): string =>
+  `${variable} is set but not deployed: the stack reads ${key} only from -c ${key}=… or ${deploymentVariable(key)} ` +
+  `(${variable} is the local server's setting, or an older name).`;
 
 /** Optional parts of the stack: turning one on says nothing about which deployment this is. */
 const FEATURE_SWITCHES: readonly ConfigKey[] = ['analytics'];
@@ -168,6 +198,8 @@ export interface DeploymentConfig extends Omit<ParsedConfig, 'readScope' | 'writ
   site: SiteSettings | undefined;
   /** True when nothing was configured and the example values stand in: not for deployment. */
   usesExampleValues: boolean;
+  /** Variables that look like settings that were not given, but are not read: synthesis warns of each. */
+  ignoredVariables: IgnoredVariable[];
 }
 
 export class ConfigurationError extends Error {
@@ -179,13 +211,15 @@ export type ContextReader = (key: string) => unknown;
 
 export function loadDeploymentConfig(readContext: ContextReader, environment: NodeJS.ProcessEnv = {}): DeploymentConfig {
   const raw: Partial<Record<ConfigKey, unknown>> = {};
-  for (const [key, variable] of Object.entries(CONFIG_KEYS) as [ConfigKey, string][]) {
-    const value = readContext(key) ?? environment[variable];
+  const ignoredVariables: IgnoredVariable[] = [];
+  for (const key of CONFIG_KEYS) {
+    const value = readContext(key) ?? environment[deploymentVariable(key)];
     if (value !== undefined && value !== '') raw[key] = value;
+    else ignoredVariables.push(...unreadVariables(key).filter((variable) => environment[variable]).map((variable) => ({ variable, key })));
   }
   const usesExampleValues = Object.keys(raw).every((key) => FEATURE_SWITCHES.includes(key as ConfigKey));
   const parsed = configSchema.safeParse(usesExampleValues ? { ...EXAMPLE_VALUES, ...raw } : raw);
-  if (!parsed.success) throw new ConfigurationError(describeIssues(parsed.error, raw));
+  if (!parsed.success) throw new ConfigurationError(describeIssues(parsed.error, raw, ignoredVariables));
   const { readScope, writeScope, siteOidcClientId, siteOidcScopes, siteOidcAuthority, siteConnectOrigins, ...config } = parsed.data;
   const overrides = { read: readScope, write: writeScope };
   const site =
@@ -196,14 +230,15 @@ export function loadDeploymentConfig(readContext: ContextReader, environment: No
           oidc: { authority: siteOidcAuthority ?? config.issuer, clientId: siteOidcClientId, scopes: siteOidcScopes ?? ['openid', ...scopesOfAccess('read', overrides)].join(' ') },
           connectOrigins: siteConnectOrigins,
         };
-  return { ...config, scopes: routeScopes(overrides), site, usesExampleValues };
+  return { ...config, scopes: routeScopes(overrides), site, usesExampleValues, ignoredVariables };
 }
 
-function describeIssues(error: z.ZodError, raw: Partial<Record<ConfigKey, unknown>>): string {
+function describeIssues(error: z.ZodError, raw: Partial<Record<ConfigKey, unknown>>, ignored: IgnoredVariable[]): string {
   const lines = error.issues.map((issue) => {
     const key = String(issue.path[0]) as ConfigKey;
     const missing = raw[key] === undefined;
-    const how = `-c ${key}=… or set ${CONFIG_KEYS[key]}`;
+    const unread = ignored.filter((variable) => variable.key === key).map(({ variable }) => `; ${variable} is set but not read`);
+    const how = `-c ${key}=… or set ${deploymentVariable(key)}${unread.join('')}`;
     return missing ? `  ${key}: required (${how})` : `  ${key}: ${issue.message} (${how})`;
   });
   return `Invalid deployment configuration:\n${lines.join('\n')}\nSee README, "Configuration".`;

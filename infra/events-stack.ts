@@ -3,7 +3,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { FUNCTION_TIMEOUT_SECONDS } from '#lib/domain/limits.ts';
 import { type FunctionName, FUNCTIONS } from '#lib/routes.ts';
-import type { DeploymentConfig } from './config.ts';
+import { type DeploymentConfig, ignoredVariableWarning } from './config.ts';
 import { Analytics } from './constructs/analytics.ts';
 import { EventsApi } from './constructs/events-api.ts';
 import { EventsFunction } from './constructs/events-function.ts';
@@ -52,6 +52,9 @@ export class EventsStack extends Stack {
         `No configuration given: using example values (issuer ${config.issuer}). ` +
           'Deploy with -c issuer=… -c audience=… (see README, "Deploy to AWS").',
       );
+    }
+    for (const ignored of config.ignoredVariables) {
+      Annotations.of(this).addWarningV2(`quiz-submission-events:ignored-variable:${ignored.variable}`, ignoredVariableWarning(ignored));
     }
     const logRemovalPolicy = config.destroyOnDelete ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
     const { table } = new EventsTable(this, 'Events', {

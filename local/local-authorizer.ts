@@ -1,9 +1,7 @@
 import type { JSONWebKeySet } from 'jose';
-import type { DenialReason } from '#lib/auth/gateway-denials.ts';
 import { createJwtAuthorizer } from '#lib/auth/jwt-authorizer.ts';
 import { loadLocalSigningKey } from '#lib/auth/local-keys.ts';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, routeScopes, type ScopeOverrides } from '#lib/auth/scopes.ts';
-import type { RouteId } from '#lib/routes.ts';
 import type { Authorize } from './server.ts';
 
 export interface LocalAuthorizeOptions {
@@ -11,8 +9,6 @@ export interface LocalAuthorizeOptions {
   keys: JSONWebKeySet;
   /** The same overrides the stack's routes use (WRITE_SCOPE, READ_SCOPE). */
   scopeOverrides?: ScopeOverrides;
-  /** Told why a request was refused; the client never is, as with the gateway. */
-  onDenial?: (route: RouteId, reason: DenialReason) => void;
   clock?: () => Date;
 }
 
@@ -20,15 +16,15 @@ export interface LocalAuthorizeOptions {
  * The local server's stand-in for the HTTP API's JWT authorizer: the same rules (lib/auth) for the
  * fixed local issuer and audience, each route requiring its scope, refusals answered as the gateway does.
  */
-function createLocalAuthorize({ keys, scopeOverrides, onDenial, clock }: LocalAuthorizeOptions): Authorize {
+function createLocalAuthorize({ keys, scopeOverrides, clock }: LocalAuthorizeOptions): Authorize {
   const authorizer = createJwtAuthorizer({ issuer: LOCAL_ISSUER, audiences: [LOCAL_AUDIENCE], keys, ...(clock && { clock }) });
   const scopes = routeScopes(scopeOverrides);
   return async (route, headers) => {
     const result = await authorizer.authorize(headers.authorization, scopes[route]);
     if (result.ok) return { jwt: result.jwt };
-    onDenial?.(route, result.reason);
-    const { statusCode, headers: refusalHeaders, body } = result;
-    return { refusal: { statusCode, headers: refusalHeaders, body } };
+    const { statusCode, headers: refusalHeaders, body, reason } = result;
+    // The reason is for the server's own output: the client never sees it, as with the gateway.
+    return { refusal: { statusCode, headers: refusalHeaders, body }, reason };
   };
 }
 

@@ -14,13 +14,24 @@ const setting = <T extends z.ZodType>(schema: T) => z.preprocess(unsetIfEmpty, s
 const scopeOverride = (access: TableAccess) =>
   setting(z.string().transform(transformOrIssue((value: string) => validScopeOverride(access, value))).optional());
 
+export const DEFAULT_DATA_DIR = '.data';
+
+const PORT_RANGE = 'must be a whole number from 0 to 65535 (0 picks a free port)';
+
 /** The local server's and `npm run token`'s settings, read from the environment once. */
 const localEnvironmentSchema = z
   .object({
-    PORT: setting(z.coerce.number<string>().int().min(0).max(65_535).default(3000)),
+    PORT: setting(
+      z.coerce
+        .number<string>({ error: PORT_RANGE })
+        .int(PORT_RANGE)
+        .min(0, PORT_RANGE)
+        .max(65_535, PORT_RANGE)
+        .default(3000),
+    ),
     HOST: setting(z.string().default('127.0.0.1')),
     /** The embedded store's LevelDB folder and the local signing key's home. */
-    DATA_DIR: setting(z.string().default('.data')),
+    DATA_DIR: setting(z.string().default(DEFAULT_DATA_DIR)),
     /** Replaces the writer route's scope, for an IdP that cannot mint Canvas's scope strings. */
     WRITE_SCOPE: scopeOverride('write'),
     /** Replaces the scope of every reader (GET) route. */
@@ -47,11 +58,25 @@ const localEnvironmentSchema = z
 
 export type LocalSettings = z.output<typeof localEnvironmentSchema>;
 
+/** Each wrong variable, as `NAME: what it must be`. */
+export class LocalSettingsError extends Error {
+  override name = 'LocalSettingsError';
+
+  constructor(readonly problems: string[]) {
+    super(`Invalid local configuration: ${problems.join('; ')}`);
+  }
+}
+
 export function loadLocalSettings(environment: NodeJS.ProcessEnv = process.env): LocalSettings {
   const parsed = localEnvironmentSchema.safeParse(environment);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new Error(`Invalid local configuration: ${problems.join('; ')}`);
+    throw new LocalSettingsError(
+      parsed.error.issues.map((issue) => {
+        const name = issue.path.join('.');
+        const value = JSON.stringify(environment[name]);
+        return issue.message.includes(value) ? `${name}: ${issue.message}` : `${name}: ${issue.message}, got ${value}`;
+      }),
+    );
   }
   return parsed.data;
 }

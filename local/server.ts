@@ -3,13 +3,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
+import type { DenialReason } from '#lib/auth/gateway-denials.ts';
 import { DEFAULT_COURSE_CLAIM } from '#lib/auth/list-claim.ts';
 import { FUNCTION_TIMEOUT_SECONDS } from '#lib/domain/limits.ts';
 import { createReaderHandler } from '#lib/handlers/reader.ts';
 import { createWriterHandler } from '#lib/handlers/writer.ts';
 import type { HttpHandler } from '#lib/http/http-handler.ts';
 import type { HttpEvent, HttpResult } from '#lib/http/types.ts';
-import { type FunctionName, matchRoute, ROUTES, type RouteId, routeKey } from '#lib/routes.ts';
+import { type FunctionName, type MatchedRoute, matchRoute, ROUTES, type RouteId, routeKey } from '#lib/routes.ts';
 import { createDocumentClient } from '#lib/store/document-client.ts';
 import { createDynamoDbEventStore } from '#lib/store/dynamodb-event-store.ts';
 import { createSiteHandler } from '../web/serve.ts';
@@ -25,7 +26,23 @@ const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
 export type Authorize = (
   route: RouteId,
   headers: IncomingMessage['headers'],
-) => Promise<{ jwt: JwtContext } | { refusal: HttpResult }>;
+) => Promise<{ jwt: JwtContext } | { refusal: HttpResult; reason?: DenialReason }>;
+
+/** A request answered 4xx, and what decided it: the answer alone does not say, as from the gateway. */
+export interface Refusal {
+  method: string;
+  /** Without the query, which may hold a token. */
+  path: string;
+  statusCode: number;
+  route?: MatchedRoute;
+  /** The token's claims, once the authorizer has let it through. */
+  claims?: JwtContext['claims'];
+  why:
+    | { by: 'router' }
+    | { by: 'gateway'; message: string }
+    | { by: 'authorizer'; reason: DenialReason | undefined }
+    | { by: 'handler'; error: Error | undefined };
+}
 
 export interface LocalServerOptions {
   port?: number;
@@ -42,6 +59,8 @@ export interface LocalServerOptions {
   submissionClaim?: string | undefined;
   /** The built quiz log page (web/dist), served at `/` beside the API, as the same origin. */
   siteDir?: string | undefined;
+  /** Told of each request answered 4xx and why (`npm start` prints it). */
+  onRefusal?: (refusal: Refusal) => void;
   /** Sees each event just before its function does (the tests compare it with a recorded gateway event). */
   onEvent?: (event: HttpEvent) => void;
 }
@@ -65,16 +84,19 @@ const gatewayMessage = (statusCode: number, message: string): HttpResult => ({
  * handled by the same handlers the two Lambda functions run, over the embedded store.
  */
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
-  const { port = 3000, host = '127.0.0.1', dataDir, authorize, allowedOrigins = [], courseClaim = DEFAULT_COURSE_CLAIM, submissionClaim, siteDir, onEvent } = options;
+  const { port = 3000, host = '127.0.0.1', dataDir, authorize, allowedOrigins = [], courseClaim = DEFAULT_COURSE_CLAIM, submissionClaim, siteDir, onRefusal, onEvent } = options;
   const cors = createGatewayCors(allowedOrigins);
   const serveSite = siteDir === undefined ? undefined : createSiteHandler(siteDir);
   const store = await startEmbeddedStore(dataDir);
   await ensureTable(store.endpoint, LOCAL_TABLE_NAME);
   const client = createDocumentClient({ region: LOCAL_REGION, endpoint: store.endpoint });
+  // The error each refused request was answered for, found again by its event once the handler returns.
+  const clientErrors = new WeakMap<HttpEvent, Error>();
   const dependencies = {
     store: createDynamoDbEventStore({ client, tableName: LOCAL_TABLE_NAME, retentionDays: 0 }),
     courseClaim,
     submissionClaim,
+    onClientError: (event: HttpEvent, error: Error) => clientErrors.set(event, error),
   };
   let publicUrl: URL;
   const handlers: Record<FunctionName, HttpHandler> = {
@@ -90,21 +112,35 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     const rawPath = (request.url ?? '/').split('?', 1)[0]!;
     if (request.method === 'GET' && rawPath === OPENAPI_PATH) return answer(await openApiAnswer(publicUrl));
     const route = matchRoute(request.method, rawPath);
+    const refused = (result: HttpResult, why: Refusal['why'], claims?: JwtContext['claims']) => {
+      onRefusal?.({ method: request.method ?? '', path: rawPath, statusCode: result.statusCode ?? 200, ...(route && { route }), ...(claims && { claims }), why });
+      answer(result);
+    };
     if (!route && !rawPath.startsWith('/api/') && serveSite?.(request, response)) return;
-    if (!route) return answer(gatewayMessage(404, 'Not Found'));
+    if (!route) {
+      const notFound = gatewayMessage(404, 'Not Found');
+      // The site's own misses (a browser's /favicon.ico) are no one's mistake.
+      return rawPath.startsWith('/api/') ? refused(notFound, { by: 'router' }) : answer(notFound);
+    }
 
     // The token first: nobody without one gets a body read, let alone megabytes of it.
     const authorization = await authorize(route.id, request.headers);
-    if ('refusal' in authorization) return answer(authorization.refusal);
+    if ('refusal' in authorization) return refused(authorization.refusal, { by: 'authorizer', reason: authorization.reason });
     const body = await readBody(request);
-    if (!body) return answer(gatewayMessage(413, 'Request Entity Too Large'));
+    if (!body) {
+      const message = `the body is over the HTTP API's ${GATEWAY_MAX_BODY_BYTES / 1024 / 1024} MiB limit`;
+      return refused(gatewayMessage(413, 'Request Entity Too Large'), { by: 'gateway', message }, authorization.jwt.claims);
+    }
 
     const matched = { routeKey: routeKey(route.id), pathParameters: route.pathParameters };
     const event = toHttpApiEvent(request, body, matched, authorization.jwt, publicUrl);
     onEvent?.(event);
     const servedBy = ROUTES[route.id].servedBy;
     try {
-      answer(await handlers[servedBy](event, lambdaContext(servedBy)));
+      const result = await handlers[servedBy](event, lambdaContext(servedBy));
+      const status = result.statusCode ?? 200;
+      if (status >= 400 && status < 500) refused(result, { by: 'handler', error: clientErrors.get(event) }, authorization.jwt.claims);
+      else answer(result);
     } catch {
       answer(gatewayMessage(500, 'Internal Server Error'));
     }
@@ -116,10 +152,17 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       else response.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+  } catch (error) {
+    // The store's folder must be free again for whoever handles the error.
+    client.destroy();
+    await store.close();
+    throw error;
+  }
   const address = server.address() as AddressInfo;
   const url = `http://${host}:${address.port}`;
   publicUrl = new URL(options.publicUrl ?? url);

@@ -32,6 +32,11 @@ const privateRsaJwkSchema = z.object({
 });
 type PrivateRsaJwk = z.output<typeof privateRsaJwkSchema>;
 
+/** The key file holds something other than the key pair; the message says to delete it. */
+export class LocalKeyFileError extends Error {
+  override name = 'LocalKeyFileError';
+}
+
 /** Reads the key pair from `<dataDir>/local-jwt-key.json`, creating it on first use. */
 export async function loadLocalSigningKey(dataDir: string): Promise<LocalSigningKey> {
   const jwk = (await readKeyFile(dataDir)) ?? (await createKeyFile(dataDir));
@@ -51,7 +56,7 @@ async function readKeyFile(dataDir: string): Promise<PrivateRsaJwk | undefined> 
     throw error;
   }
   const parsed = privateRsaJwkSchema.safeParse(parseJson(text));
-  if (!parsed.success) throw new Error(`${path} is not an RSA private JWK with kid, alg RS256 and use sig; delete it to have a new one made`);
+  if (!parsed.success) throw new LocalKeyFileError(`${path} is not an RSA private JWK with kid, alg RS256 and use sig; delete it to have a new one made`);
   return parsed.data;
 }
 

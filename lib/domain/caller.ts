@@ -16,6 +16,6 @@ export interface Caller {
 /** Every route, reads and writes alike, is refused unless the token's course claim reaches the course. */
 export function assertReachesCourse(caller: Caller, courseId: string): void {
   if (!caller.courseIds.includes(EVERY_COURSE) && !caller.courseIds.includes(courseId)) {
-    throw new ForbiddenError('the token does not reach this course');
+    throw new ForbiddenError('the token does not reach this course', 'course');
   }
 }

@@ -5,7 +5,17 @@ export class BadRequestError extends Error {
   }
 }
 
-export class ForbiddenError extends Error {}
+/** Which rule refused: the token's course claim, its submission claim, its missing `sub`, or another owner. */
+export type ForbiddenReason = 'course' | 'submission' | 'subject' | 'owner';
+
+export class ForbiddenError extends Error {
+  constructor(
+    message: string,
+    readonly reason: ForbiddenReason,
+  ) {
+    super(message);
+  }
+}
 
 export class NotFoundError extends Error {}
 

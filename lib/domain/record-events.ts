@@ -27,10 +27,10 @@ export async function recordEvents(
 ): Promise<void> {
   assertReachesCourse(caller, submission.courseId);
   if (caller.submissionIds && !caller.submissionIds.includes(submission.submissionId)) {
-    throw new ForbiddenError('the token does not name this submission');
+    throw new ForbiddenError('the token does not name this submission', 'submission');
   }
   const { subject } = caller;
-  if (subject === undefined) throw new ForbiddenError('a token without a subject cannot own a submission');
+  if (subject === undefined) throw new ForbiddenError('a token without a subject cannot own a submission', 'subject');
   if (events.length === 0) {
     // Nothing to store, and nothing is created: the same refusals, from one read.
     const refusal = refusalFor(await store.getSubmission(submission, signal), subject, attempt, 0);
@@ -50,7 +50,7 @@ export async function recordEvents(
 
 /** Why a batch of `eventCount` events for `attempt` cannot go to this submission, if it cannot. */
 function refusalFor(state: SubmissionState | undefined, subject: string, attempt: number | undefined, eventCount: number): Error | undefined {
-  if (state && state.owner !== subject) return new ForbiddenError('the submission belongs to another user');
+  if (state && state.owner !== subject) return new ForbiddenError('the submission belongs to another user', 'owner');
   const current = state?.currentAttempt ?? 0;
   if (attempt !== undefined && attempt > current + 1) {
     return new BadRequestError(

@@ -15,12 +15,15 @@ export type HttpHandler = (event: HttpEvent, context: Context) => Promise<HttpRe
  */
 export type RouteHandler = (event: HttpEvent, signal: AbortSignal, deadline: number) => Promise<HttpResult>;
 
+/** Told of each request answered 4xx, with the error that decided it: the local server prints why. */
+export type OnClientError = (event: HttpEvent, error: Error) => void;
+
 /**
  * Wraps a route's logic so that every thrown error becomes its HTTP answer, and only 5xx are logged.
  * `signal` aborts TIMEOUT_MARGIN_MS before the Lambda timeout, when the request is answered 503
  * instead of being cut off: pass it to every storage call.
  */
-export function httpHandler(handle: RouteHandler): HttpHandler {
+export function httpHandler(handle: RouteHandler, onClientError?: OnClientError): HttpHandler {
   return middy<HttpEvent, HttpResult>({
     timeoutEarlyInMillis: TIMEOUT_MARGIN_MS,
     timeoutEarlyResponse: () => {
@@ -30,14 +33,16 @@ export function httpHandler(handle: RouteHandler): HttpHandler {
     .onError((request) => {
       request.response = errorResponse(request.error);
       const { statusCode = 500 } = request.response;
-      if (statusCode >= 500) {
-        logger.error({
-          message: statusCode === 503 ? 'event store busy' : 'unhandled error',
-          requestId: request.event.requestContext?.requestId,
-          awsRequestId: request.context?.awsRequestId,
-          error: request.error as Error,
-        });
+      if (statusCode < 500) {
+        onClientError?.(request.event, request.error as Error);
+        return;
       }
+      logger.error({
+        message: statusCode === 503 ? 'event store busy' : 'unhandled error',
+        requestId: request.event.requestContext?.requestId,
+        awsRequestId: request.context?.awsRequestId,
+        error: request.error as Error,
+      });
     })
     .handler((event, context, { signal }) => {
       const deadline =
@@ -47,7 +52,7 @@ export function httpHandler(handle: RouteHandler): HttpHandler {
 }
 
 /** A function's handler over its routes, each picked by the event's route key (the gateway sets it). */
-export function routingHandler<Dependencies>(
+export function routingHandler<Dependencies extends { onClientError?: OnClientError | undefined }>(
   routes: Partial<Record<RouteId, (dependencies: Dependencies) => RouteHandler>>,
   dependencies: Dependencies,
 ): HttpHandler {
@@ -58,5 +63,5 @@ export function routingHandler<Dependencies>(
     const route = byRouteKey.get(event.routeKey);
     if (!route) throw new NotFoundError(`no route ${event.routeKey}`);
     return route(event, signal, deadline);
-  });
+  }, dependencies.onClientError);
 }

@@ -1,53 +1,37 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, scopesOfAccess } from '#lib/auth/scopes.ts';
+import { LOCK_FILE_NAME } from '#local/data-dir-lock.ts';
+import { StartExitCode } from '#local/start-failure.ts';
 import { buildSite } from '../../web/build.ts';
 import { SITE_DIST_DIR } from '../../web/serve.ts';
 import { LOCAL_SITE_CONFIG } from '../../web/src/site-config.ts';
 import { CHROMIUM_MISSING, chromiumInstalled, launchChromium } from '../support/chromium.ts';
+import { type RunningStart, runFailingStart, runStart, stopStart } from '../support/local-start.ts';
 
-/** `npm start` as a developer runs it (through tsx, on a free port and a fresh DATA_DIR), read from its stdout. */
-const REPO_ROOT = resolve(import.meta.dirname, '../..');
-const TSX = join(REPO_ROOT, 'node_modules/.bin/tsx');
+/** `npm start` as a developer runs it (on a free port and a fresh DATA_DIR), read from its output. */
 const CURL_LINE = /^curl -i -X POST (\S+) -H 'Authorization: Bearer ([^']+)' -H 'Content-Type: application\/json' -d '([^']+)'$/;
 const QUIZ_LOG_LINE = /^Quiz log \(course 1, quiz 1, signed in as a reader for 1h\): (http:\/\/127\.0\.0\.1:\d+\/\?course=1&quiz=1)#access_token=([A-Za-z0-9_.-]+)$/;
 
 let dataDir: string;
-let child: ChildProcessWithoutNullStreams;
-const lines: string[] = [];
+let server: RunningStart;
+let lines: string[];
 
 beforeAll(async () => {
   // What `npm start` builds first (its prestart script), so that it serves the page and prints its link.
   buildSite(SITE_DIST_DIR, { config: LOCAL_SITE_CONFIG });
   dataDir = await mkdtemp(join(tmpdir(), 'npm-start-'));
-  const { POWERTOOLS_LOG_LEVEL, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED } = process.env;
-  child = spawn(TSX, ['local/start.ts'], {
-    cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH, POWERTOOLS_LOG_LEVEL, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED, PORT: '0', DATA_DIR: dataDir },
-  });
-  child.stderr.resume();
-  const stdout = createInterface({ input: child.stdout });
-  await new Promise<void>((ready, failed) => {
-    child.once('exit', (code) => failed(new Error(`npm start exited with ${code}`)));
-    stdout.on('line', (line) => {
-      lines.push(line);
-      if (line.startsWith('curl ')) ready();
-    });
-  });
+  server = runStart({ PORT: '0', DATA_DIR: dataDir });
+  lines = server.stdout;
+  await server.line(/^curl /);
 });
 
 afterAll(async () => {
-  if (child && child.exitCode === null) {
-    const exited = new Promise((done) => child.once('exit', done));
-    child.kill('SIGTERM');
-    await exited;
-  }
+  if (server) await stopStart(server.child);
   await rm(dataDir, { recursive: true, force: true });
 });
 
@@ -82,11 +66,50 @@ describe('npm start', () => {
     }
   });
 
-  it('refuses a request without a token, as the gateway would', async () => {
+  it('refuses a request without a token, as the gateway would, and tells its terminal why', async () => {
     const [, url] = CURL_LINE.exec(lines.at(-1)!)!;
     const answer = await fetch(url!);
     expect(answer.status).toBe(401);
     expect(answer.headers.get('www-authenticate')).toBe('Bearer');
+    expect(await answer.json()).toEqual({ message: 'Unauthorized' });
+    expect(server.stderr).toContainEqual(
+      `Refused 401 GET ${new URL(url!).pathname}: no token: send "Authorization: Bearer <token>", with a token from DATA_DIR=${dataDir} npm run token -- --sub student-1 --scopes read --course-ids 1`,
+    );
+  });
+
+  it('names itself in DATA_DIR while it runs: its process id and address', async () => {
+    const holder = JSON.parse(await readFile(join(dataDir, LOCK_FILE_NAME), 'utf8'));
+    expect(holder).toEqual({ pid: server.child.pid, url: lines[0]!.slice('Listening on '.length) });
+  });
+});
+
+describe('a second npm start', () => {
+  it('on the same DATA_DIR stops at once with one line naming the folder and the first server', async () => {
+    // Act
+    const second = await runFailingStart({ PORT: '0', DATA_DIR: dataDir });
+
+    // Assert
+    const url = lines[0]!.slice('Listening on '.length);
+    const pid = server.child.pid;
+    expect(second.exitCode).toBe(StartExitCode.inUse);
+    expect(second.stderr).toBe(`Cannot start: DATA_DIR ${dataDir} is in use by another local server (PID ${pid}, ${url}): stop it (kill ${pid}), or set DATA_DIR to another folder\n`);
+    expect(second.stdout).toBe('');
+    // The first one is untouched.
+    expect((await fetch(`${url}/api/v1/courses/1/quizzes/1/submissions/1/events`)).status).toBe(401);
+  });
+
+  it('on the same port stops with one line naming PORT', async () => {
+    // Arrange
+    const port = new URL(lines[0]!.slice('Listening on '.length)).port;
+    const otherDataDir = await mkdtemp(join(tmpdir(), 'npm-start-other-'));
+
+    // Act
+    const second = await runFailingStart({ PORT: port, DATA_DIR: otherDataDir });
+    await rm(otherDataDir, { recursive: true, force: true });
+
+    // Assert
+    expect(second.exitCode).toBe(StartExitCode.inUse);
+    expect(second.stderr).toBe(`Cannot start: port ${port} on 127.0.0.1 is in use by another program: stop it, or set PORT to another port (PORT=0 picks a free one)\n`);
   });
 
   it('prints where it answers the OpenAPI document, and answers it there without a token', async () => {

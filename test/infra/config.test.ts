@@ -36,13 +36,14 @@ describe('deployment configuration', () => {
       analytics: false,
       site: { oidc: { authority: 'https://idp.example.edu/realms/canvas', clientId: 'quiz-log-page', scopes: 'openid events:read' }, connectOrigins: [] },
       usesExampleValues: false,
+      ignoredVariables: [],
     });
   });
 
-  it('turns the analytics path on from context or from ANALYTICS', () => {
+  it('turns the analytics path on from context or from DEPLOY_ANALYTICS', () => {
     expect(loadDeploymentConfig(fromContext({ ...REQUIRED, analytics: 'true' })).analytics).toBe(true);
     expect(loadDeploymentConfig(fromContext({ ...REQUIRED, analytics: true })).analytics).toBe(true);
-    expect(loadDeploymentConfig(fromContext(REQUIRED), { ANALYTICS: 'true' }).analytics).toBe(true);
+    expect(loadDeploymentConfig(fromContext(REQUIRED), { DEPLOY_ANALYTICS: 'true' }).analytics).toBe(true);
     expect(() => loadDeploymentConfig(fromContext({ ...REQUIRED, analytics: 'on' }))).toThrow(/analytics: must be true or false/);
   });
 
@@ -67,15 +68,82 @@ describe('deployment configuration', () => {
     expect(config.alarmEmail).toBeUndefined();
   });
 
-  it('falls back to environment variables, and context wins over them', () => {
+  it('falls back to DEPLOY_ environment variables, and context wins over them', () => {
     // Arrange
-    const environment = { JWT_ISSUER: 'https://env.example.edu/', JWT_AUDIENCE: 'a,b', RETENTION_DAYS: '30', ALLOWED_ORIGINS: 'https://canvas.example.edu' };
+    const environment = {
+      DEPLOY_ISSUER: 'https://env.example.edu/',
+      DEPLOY_AUDIENCE: 'a,b',
+      DEPLOY_RETENTION_DAYS: '30',
+      DEPLOY_ALLOWED_ORIGINS: 'https://canvas.example.edu',
+      DEPLOY_TABLE_MAX_WRITE_UNITS: '100',
+      DEPLOY_SITE_OIDC_CLIENT_ID: 'quiz-log',
+      DEPLOY_STAGE: 'staging',
+    };
 
     // Act
     const config = loadDeploymentConfig(fromContext({ retentionDays: '7' }), environment);
 
     // Assert
-    expect(config).toMatchObject({ issuer: 'https://env.example.edu/', audience: ['a', 'b'], retentionDays: 7, allowedOrigins: ['https://canvas.example.edu'] });
+    expect(config).toMatchObject({
+      issuer: 'https://env.example.edu/',
+      audience: ['a', 'b'],
+      retentionDays: 7,
+      allowedOrigins: ['https://canvas.example.edu'],
+      tableMaxWriteUnits: 100,
+      site: { oidc: { clientId: 'quiz-log' } },
+      stage: 'staging',
+      ignoredVariables: [],
+    });
+  });
+
+  it("does not take the local server's variables set in the same shell, and names each it left alone", () => {
+    // Arrange: what `ALLOWED_ORIGINS=… READ_SCOPE=… npm start` leaves in a developer's shell, and older names
+    const environment = {
+      ALLOWED_ORIGINS: 'http://localhost:5173',
+      READ_SCOPE: 'events.read',
+      WRITE_SCOPE: 'events.write',
+      COURSE_CLAIM: 'courses',
+      SUBMISSION_CLAIM: 'submissions',
+      RETENTION_DAYS: '1',
+      JWT_ISSUER: 'https://old.example.edu/',
+      PORT: '3000',
+      DATA_DIR: '.data',
+    };
+
+    // Act
+    const config = loadDeploymentConfig(fromContext(REQUIRED), environment);
+
+    // Assert
+    expect(config).toMatchObject({ allowedOrigins: [], scopes: routeScopes(), courseClaim: 'course_ids', retentionDays: 0, issuer: REQUIRED.issuer });
+    expect(config.submissionClaim).toBeUndefined();
+    expect(config.ignoredVariables).toEqual([
+      { variable: 'ALLOWED_ORIGINS', key: 'allowedOrigins' },
+      { variable: 'RETENTION_DAYS', key: 'retentionDays' },
+      { variable: 'READ_SCOPE', key: 'readScope' },
+      { variable: 'WRITE_SCOPE', key: 'writeScope' },
+      { variable: 'COURSE_CLAIM', key: 'courseClaim' },
+      { variable: 'SUBMISSION_CLAIM', key: 'submissionClaim' },
+    ]);
+  });
+
+  it('names no variable when its setting is given, by -c or by its DEPLOY_ variable', () => {
+    // Act
+    const config = loadDeploymentConfig(fromContext({ ...REQUIRED, allowedOrigins: 'https://canvas.example.edu' }), {
+      ALLOWED_ORIGINS: 'http://localhost:5173',
+      READ_SCOPE: 'events.read',
+      DEPLOY_READ_SCOPE: 'quiz-events/read',
+    });
+
+    // Assert
+    expect(config.allowedOrigins).toEqual(['https://canvas.example.edu']);
+    expect(config.scopes.getEvents).toBe('quiz-events/read');
+    expect(config.ignoredVariables).toEqual([]);
+  });
+
+  it('a missing issuer names the older variable that is set but not read', () => {
+    expect(() => loadDeploymentConfig(fromContext({ audience: 'x' }), { JWT_ISSUER: 'https://idp.example.edu/' })).toThrow(
+      'issuer: required (-c issuer=… or set DEPLOY_ISSUER; JWT_ISSUER is set but not read)',
+    );
   });
 
   it('accepts the JSON numbers and booleans of cdk.json context', () => {
@@ -87,8 +155,8 @@ describe('deployment configuration', () => {
   });
 
   it.each([
-    ['issuer', { audience: 'x' }, /issuer: required \(-c issuer=… or set JWT_ISSUER\)/],
-    ['audience', { issuer: 'https://idp.example.edu/' }, /audience: required \(-c audience=… or set JWT_AUDIENCE\)/],
+    ['issuer', { audience: 'x' }, /issuer: required \(-c issuer=… or set DEPLOY_ISSUER\)/],
+    ['audience', { issuer: 'https://idp.example.edu/' }, /audience: required \(-c audience=… or set DEPLOY_AUDIENCE\)/],
   ])('a missing %s fails with a message naming the key', (_key, context, message) => {
     // Act
     const load = () => loadDeploymentConfig(fromContext(context));
@@ -155,6 +223,20 @@ describe('synthesis', () => {
     expect(template.toJSON().Description).not.toMatch(/EXAMPLE/);
   });
 
+  it("warns of each of the local server's variables it leaves alone, saying how to deploy the setting", () => {
+    // Act
+    const { stack, config } = synth(REQUIRED, { environment: { ALLOWED_ORIGINS: 'http://localhost:5173' } });
+
+    // Assert
+    expect(config.allowedOrigins).toEqual([]);
+    Annotations.fromStack(stack).hasWarning(
+      '*',
+      Match.stringLikeRegexp(
+        'ALLOWED_ORIGINS is set but not deployed: the stack reads allowedOrigins only from -c allowedOrigins=… or DEPLOY_ALLOWED_ORIGINS \\(ALLOWED_ORIGINS is the local server\'s setting, or an older name\\)',
+      ),
+    );
+  });
+
   it('names the stack after the stage', () => {
     // Act
     const { stack } = synth({ ...REQUIRED, stage: 'staging' });
@@ -173,7 +255,7 @@ describe('synthesis', () => {
 
     // Assert
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain('issuer: required (-c issuer=… or set JWT_ISSUER)');
+    expect(run.stderr).toContain('issuer: required (-c issuer=… or set DEPLOY_ISSUER)');
     expect(run.stderr).not.toMatch(/\n\s+at /);
     expect(readdirSync(outdir)).toEqual([]);
   });

@@ -15,16 +15,16 @@ export const DEPLOYMENT_CONTEXT = {
   siteOidcClientId: 'quiz-log-page',
 } as const;
 
-export interface SynthOptions extends Pick<CreateAppOptions, 'outdir' | 'validation'> {
+export interface SynthOptions extends Pick<CreateAppOptions, 'outdir' | 'validation' | 'environment'> {
   /** Bundle the functions with esbuild; off by default, since only the bundle test needs the code. */
   bundle?: boolean;
 }
 
 /**
  * The app as `cdk synth -c …` builds it: cdk.json's feature flags plus the given context, nothing from
- * the environment, no cdk-nag unless asked.
+ * the environment unless given, no cdk-nag unless asked.
  */
-export function synth(context: Record<string, unknown> = DEPLOYMENT_CONTEXT, { bundle = false, validation = false, outdir }: SynthOptions = {}) {
+export function synth(context: Record<string, unknown> = DEPLOYMENT_CONTEXT, { bundle = false, validation = false, outdir, environment = {} }: SynthOptions = {}) {
   const { app, stack, config } = createApp({
     context: {
       ...cdkJson.context,
@@ -32,7 +32,7 @@ export function synth(context: Record<string, unknown> = DEPLOYMENT_CONTEXT, { b
       'aws:cdk:enable-asset-metadata': true,
       ...(!bundle && { 'aws:cdk:bundling-stacks': [] }),
     },
-    environment: {},
+    environment,
     validation,
     ...(outdir && { outdir }),
   });
