@@ -3,7 +3,7 @@
  *   npm run demo [-- --api http://127.0.0.1:3000 --course 1 --quiz 1 --students 12]
  * Each student takes the quiz once or twice: session started, questions viewed, answered and flagged,
  * the quiz page left and resumed. Tokens are minted like `npm run token` (the same DATA_DIR), one per
- * student. Running it again resends the same batches, which are stored once.
+ * student.
  */
 import { parseArgs } from 'node:util';
 import { mintLocalToken } from '#lib/auth/local-token.ts';
@@ -61,6 +61,9 @@ async function main(): Promise<void> {
   const students = Number(values.students);
   if (!Number.isInteger(students) || students < 1 || students > 500) throw new Error('--students takes 1 to 500');
   const next = random(20141008);
+  // Dated a few hours back, so receive lags look like a real class's (seconds, not months). A rerun
+  // within the same hour resends the same batches, which are stored once.
+  const startOfClass = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 3 * 3_600_000;
   let posted = 0;
   for (let student = 1; student <= students; student++) {
     const token = await mintLocalToken({
@@ -74,7 +77,7 @@ async function main(): Promise<void> {
     });
     const attempts = next() < 0.3 ? 2 : 1;
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      const events = attemptEvents(next, Date.parse('2026-03-02T09:00:00Z') + attempt * 86_400_000 + student * 7_000);
+      const events = attemptEvents(next, startOfClass + (attempt - 1) * 3_600_000 + student * 7_000);
       const url = `${api}/api/v1/courses/${values.course}/quizzes/${values.quiz}/submissions/${student}/events?attempt=${attempt}`;
       const answer = await fetch(url, {
         method: 'POST',
