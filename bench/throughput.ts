@@ -68,7 +68,7 @@ export interface ThroughputOptions {
 export async function measureThroughput({ duration = 5, connections = 8 }: ThroughputOptions = {}): Promise<Record<string, Metric>> {
   const server = await startServer();
   try {
-    const token = await mintLocalToken({ dataDir: server.dataDir, sub: 'bench', scopes: ['read', 'write'], ttlSeconds: 3600 });
+    const token = await mintLocalToken({ dataDir: server.dataDir, sub: 'bench', scopes: ['read', 'write'], courseIds: ['1'], ttlSeconds: 3600 });
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     const results: Record<string, Metric> = {};
     const load = async (name: string, request: Parameters<typeof autocannon>[0]['requests'] & object, perRequest: number, unit: string) => {
