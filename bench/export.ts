@@ -16,7 +16,7 @@ import { awkwardFeedEvents } from '../test/support/feed-events.ts';
 import { type FeedEvent, startFeedServer } from '../test/support/feed-server.ts';
 import { BENCH_COURSE } from './feed-quiz.ts';
 import { type QuizSize, reportingServer } from './reporting-server.ts';
-import { median, type Metric, rateMetric } from './results.ts';
+import { median, type Metric, rateMetric, withPairedRatio } from './results.ts';
 import { canvasLikeAttempt } from './summary.ts';
 
 /** Goal: the export (parsing, formatting, writing with checkpoints) at most half again the time of fetching its pages. */
@@ -47,9 +47,9 @@ async function fetchEveryPage(url: string, token: string, itemMarker: string): P
 
 export interface ExportTimes {
   rows: number;
-  /** Medians over the rounds, in ms: fetching the pages only, and each variant's export. */
-  fetchMs: number;
-  exportMs: Record<string, number>;
+  /** Each round's time in ms: fetching the pages only, and each variant's export. */
+  fetchMs: number[];
+  exportMs: Record<string, number[]>;
 }
 
 /**
@@ -87,7 +87,7 @@ export async function timeExports(target: ExportTarget, common: string[], varian
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-  return { rows, fetchMs: median(times.get('fetch')!), exportMs: Object.fromEntries(Object.keys(variants).map((name) => [name, median(times.get(name)!)])) };
+  return { rows, fetchMs: times.get('fetch')!, exportMs: Object.fromEntries(Object.keys(variants).map((name) => [name, times.get(name)!])) };
 }
 
 /** bench/results.json lines: events/s to CSV and to JSON Lines, and summaries/s, each against fetching the same pages. */
@@ -97,28 +97,21 @@ export async function measureExport({ submissions = 500, eventCount = 50_000, ro
   // The server lets every request through; the token is only what the export sends.
   const target = { url: reporting.server.url, token: 'bench', course: BENCH_COURSE, quiz: quiz.quizId };
   const results: Record<string, Metric> = {};
-  const perSecond = (rows: number, ms: number) => (rows / ms) * 1000;
   const note = (rows: number, what: string) => `${rows.toLocaleString('en')} ${what}, --attempt all; vs fetching the same pages only; median of ${rounds}`;
+  /** Rows per second exporting against fetching; the ratio from each round's pair. */
+  const rate = (times: ExportTimes, variant: string, unit: string, what: string) =>
+    withPairedRatio(
+      rateMetric((times.rows / median(times.exportMs[variant]!)) * 1000, (times.rows / median(times.fetchMs)) * 1000, EXPORT_RATE_GOAL, unit, note(times.rows, what)),
+      times.fetchMs.map((fetchMs, round) => fetchMs / times.exportMs[variant]![round]!),
+    );
 
   const events = await timeExports(target, ['--attempt', 'all'], { csv: ['--format', 'csv'], jsonl: ['--format', 'jsonl'] }, { rounds, warmUp });
   if (events.rows !== quiz.eventCount) throw new Error(`export walk: ${events.rows} events, ${quiz.eventCount} seeded`);
   for (const format of ['csv', 'jsonl'] as const) {
-    results[`export ${eventCount.toLocaleString('en')} events to ${format}`] = rateMetric(
-      perSecond(events.rows, events.exportMs[format]!),
-      perSecond(events.rows, events.fetchMs),
-      EXPORT_RATE_GOAL,
-      'events/s',
-      note(events.rows, 'events'),
-    );
+    results[`export ${eventCount.toLocaleString('en')} events to ${format}`] = rate(events, format, 'events/s', 'events');
   }
   const summaries = await timeExports(target, ['--attempt', 'all', '--summaries'], { csv: ['--format', 'csv'] }, { rounds, warmUp });
-  results[`export summaries of ${eventCount.toLocaleString('en')} events to csv`] = rateMetric(
-    perSecond(summaries.rows, summaries.exportMs.csv!),
-    perSecond(summaries.rows, summaries.fetchMs),
-    EXPORT_RATE_GOAL,
-    'summaries/s',
-    note(summaries.rows, 'attempt summaries'),
-  );
+  results[`export summaries of ${eventCount.toLocaleString('en')} events to csv`] = rate(summaries, 'csv', 'summaries/s', 'attempt summaries');
   return results;
 }
 

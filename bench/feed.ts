@@ -9,7 +9,7 @@ import { parseLinks } from '../test/support/api-shapes.ts';
 import { minimalFeedPages } from './baseline/minimal-feed-reader.ts';
 import { BENCH_COURSE, type BenchQuiz } from './feed-quiz.ts';
 import { type QuizSize, reportingServer, type ReportingServer } from './reporting-server.ts';
-import { median, type Metric, ratioMetric, rateMetric } from './results.ts';
+import { median, type Metric, ratioMetric, rateMetric, withPairedRatio } from './results.ts';
 
 export const FEED_PER_PAGE = 100;
 /**
@@ -97,15 +97,19 @@ export async function measureFeed({ submissions = 500, eventCount = 50_000, roun
     if (last.ours.events !== last.baseline.events || (!eventType && last.ours.events !== quiz.eventCount)) {
       throw new Error(`feed walk ${name}: ours returned ${last.ours.events} events, the baseline ${last.baseline.events} (${quiz.eventCount} seeded)`);
     }
-    const rate = (walks: Walk[]) => median(walks.map((walk) => walk.events / (walk.ms / 1000)));
+    const rateOf = (walk: Walk) => walk.events / (walk.ms / 1000);
+    const rate = (walks: Walk[]) => median(walks.map(rateOf));
     const per100 = (walk: Walk) => (walk.calls / walk.events) * 100;
     const pages = `${last.ours.pages} pages vs ${last.baseline.pages}`;
-    results[`feed walk ${n} events, ${name}`] = rateMetric(
-      rate(ours),
-      rate(baseline),
-      FEED_RATE_GOAL,
-      'events/s',
-      `${last.ours.events.toLocaleString('en')} events, ${pages}; HTTP through the local server vs a bare Query loop; median of ${rounds}`,
+    results[`feed walk ${n} events, ${name}`] = withPairedRatio(
+      rateMetric(
+        rate(ours),
+        rate(baseline),
+        FEED_RATE_GOAL,
+        'events/s',
+        `${last.ours.events.toLocaleString('en')} events, ${pages}; HTTP through the local server vs a bare Query loop; median of ${rounds}`,
+      ),
+      ours.map((walk, round) => rateOf(walk) / rateOf(baseline[round]!)),
     );
     results[`feed calls ${n} events, ${name}`] = ratioMetric(
       per100(last.ours),

@@ -40,6 +40,16 @@ export function rateMetric(ours: number, baseline: number, goal: number | null, 
   return { ours: round(ours), baseline: round(baseline), ratio, goal, goalKind: 'min-ratio', unit, met: goal === null ? null : ratio >= goal, ...(note && { note }) };
 }
 
+/**
+ * The same metric with its ratio the median of paired runs' ratios (ours and the baseline run one after
+ * the other), so that a busy spell on the machine falls on both sides of a pair alike.
+ */
+export function withPairedRatio(metric: Metric, ratios: readonly number[]): Metric {
+  const ratio = Math.round(median(ratios) * 1000) / 1000;
+  const met = metric.goal === null ? null : metric.goalKind === 'min-ratio' ? ratio >= metric.goal : ratio <= metric.goal;
+  return { ...metric, ratio, met };
+}
+
 /** An absolute metric: met when ours is at most the goal (in the metric's own unit). */
 export function absoluteMetric(ours: number, goal: number | null, unit: string, note?: string): Metric {
   return { ours: round(ours), baseline: null, ratio: null, goal, goalKind: 'absolute', unit, met: goal === null ? null : ours <= goal, ...(note && { note }) };

@@ -65,7 +65,7 @@ const runInfo = {
   date: new Date().toISOString(),
   commit: sh('git', ['rev-parse', '--short', 'HEAD']),
   // Whether the measured code differs from the commit (this run's own outputs aside).
-  dirty: sh('git', ['status', '--porcelain', '--', 'functions', 'lib', 'infra', 'bench', ':!bench/results.json', ':!bench/run-info.json']) !== '',
+  dirty: sh('git', ['status', '--porcelain', '--', 'functions', 'lib', 'local', 'scripts', 'infra', 'bench', ':!bench/results.json', ':!bench/run-info.json']) !== '',
   node: process.version,
   cpu: cpus()[0]?.model ?? 'unknown',
   cores: cpus().length,
@@ -77,14 +77,17 @@ console.log(`bench on ${runInfo.cores} × ${runInfo.cpu}, Node ${runInfo.node}, 
 
 const results: Results = {};
 const started = Date.now();
-for (const [part, measure] of Object.entries(PARTS) as [Part, () => Promise<Results>][]) {
-  if (only && !only.includes(part)) continue;
-  const partStarted = Date.now();
-  process.stdout.write(`${part} … `);
-  Object.assign(results, await measure());
-  console.log(`${((Date.now() - partStarted) / 1000).toFixed(1)} s`);
+try {
+  for (const [part, measure] of Object.entries(PARTS) as [Part, () => Promise<Results>][]) {
+    if (only && !only.includes(part)) continue;
+    const partStarted = Date.now();
+    process.stdout.write(`${part} … `);
+    Object.assign(results, await measure());
+    console.log(`${((Date.now() - partStarted) / 1000).toFixed(1)} s`);
+  }
+} finally {
+  await closeReportingServer();
 }
-await closeReportingServer();
 console.log(`\n${formatTable(results)}\n`);
 
 if (quick) console.log('Smoke run: too few repetitions for the figures to mean anything.');
