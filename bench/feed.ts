@@ -31,45 +31,47 @@ export interface Walk {
 export const quizEventsUrl = (serverUrl: string, quizId: string, query: string): string =>
   `${serverUrl}${ROUTES.getQuizEvents.path.replace('{course_id}', BENCH_COURSE).replace('{quiz_id}', quizId)}?${query}`;
 
-/** Every page through the API, following rel="next", each body parsed as a client would. */
-export async function walkOurs(reporting: ReportingServer, quiz: BenchQuiz, eventType?: string, onPage?: (events: unknown[]) => void): Promise<Walk> {
+/** Every page of the feed through the API, following rel="next", each body parsed as a client would. */
+export async function* ourFeedPages(serverUrl: string, quizId: string, eventType?: string): AsyncGenerator<unknown[]> {
   const filter = eventType ? `&event_types[]=${eventType}` : '';
-  let next: string | undefined = quizEventsUrl(reporting.server.url, quiz.quizId, `attempt=all${filter}&per_page=${FEED_PER_PAGE}`);
-  const walk = { events: 0, pages: 0, calls: 0, ms: 0 };
-  reporting.calls.count = 0;
-  const started = performance.now();
+  let next: string | undefined = quizEventsUrl(serverUrl, quizId, `attempt=all${filter}&per_page=${FEED_PER_PAGE}`);
   while (next !== undefined) {
     const answer: Response = await fetch(next);
     if (answer.status !== 200) throw new Error(`GET ${next}: ${answer.status} ${await answer.text()}`);
-    const { quiz_submission_events: events } = (await answer.json()) as { quiz_submission_events: unknown[] };
-    onPage?.(events);
-    walk.events += events.length;
-    walk.pages++;
+    yield ((await answer.json()) as { quiz_submission_events: unknown[] }).quiz_submission_events;
     next = parseLinks(answer.headers.get('link') ?? undefined).next;
   }
-  walk.ms = performance.now() - started;
-  walk.calls = reporting.calls.count;
-  return walk;
 }
 
-/** The same events with the bare Query loop, in the same process, through the same client. */
-export async function walkBaseline(reporting: ReportingServer, quiz: BenchQuiz, eventType?: string): Promise<Walk> {
-  const walk = { events: 0, pages: 0, calls: 0, ms: 0 };
-  reporting.calls.count = 0;
-  const started = performance.now();
-  const pages = minimalFeedPages(reporting.server.documentClient, reporting.tableName, {
-    courseId: BENCH_COURSE,
-    quizId: quiz.quizId,
-    perPage: FEED_PER_PAGE,
-    eventType,
-  });
-  for await (const page of pages) {
-    walk.events += page.length;
-    walk.pages++;
+type Side = 'ours' | 'baseline';
+
+/**
+ * Both walks at once, a page of one, then a page of the other, each page timed and its DynamoDB calls
+ * counted on its own side: a busy spell on the machine falls on both walks alike, however long they take.
+ */
+export async function interleavedWalks(reporting: ReportingServer, quiz: BenchQuiz, eventType: string | undefined, first: Side): Promise<Record<Side, Walk>> {
+  const pages: Record<Side, AsyncGenerator<unknown[]>> = {
+    ours: ourFeedPages(reporting.server.url, quiz.quizId, eventType),
+    baseline: minimalFeedPages(reporting.server.documentClient, reporting.tableName, { courseId: BENCH_COURSE, quizId: quiz.quizId, perPage: FEED_PER_PAGE, eventType }),
+  };
+  const walks: Record<Side, Walk> = { ours: { events: 0, pages: 0, calls: 0, ms: 0 }, baseline: { events: 0, pages: 0, calls: 0, ms: 0 } };
+  let active: Side[] = first === 'ours' ? ['ours', 'baseline'] : ['baseline', 'ours'];
+  while (active.length > 0) {
+    for (const side of active) {
+      reporting.calls.count = 0;
+      const started = performance.now();
+      const page = await pages[side].next();
+      walks[side].ms += performance.now() - started;
+      walks[side].calls += reporting.calls.count;
+      if (page.done) {
+        active = active.filter((other) => other !== side);
+        continue;
+      }
+      walks[side].events += page.value.length;
+      walks[side].pages++;
+    }
   }
-  walk.ms = performance.now() - started;
-  walk.calls = reporting.calls.count;
-  return walk;
+  return walks;
 }
 
 export interface FeedOptions extends QuizSize {
@@ -86,12 +88,10 @@ export async function measureFeed({ submissions = 500, eventCount = 50_000, roun
   for (const { name, eventType } of FILTERS) {
     const ours: Walk[] = [];
     const baseline: Walk[] = [];
-    // Alternating which goes first, so a busy spell on the machine falls on both alike.
     for (let round = 0; round < rounds; round++) {
-      const pair = round % 2 === 0 ? [() => walkOurs(reporting, quiz, eventType), () => walkBaseline(reporting, quiz, eventType)] : [() => walkBaseline(reporting, quiz, eventType), () => walkOurs(reporting, quiz, eventType)];
-      const [first, second] = [await pair[0]!(), await pair[1]!()];
-      ours.push(round % 2 === 0 ? first : second);
-      baseline.push(round % 2 === 0 ? second : first);
+      const walks = await interleavedWalks(reporting, quiz, eventType, round % 2 === 0 ? 'ours' : 'baseline');
+      ours.push(walks.ours);
+      baseline.push(walks.baseline);
     }
     const last = { ours: ours.at(-1)!, baseline: baseline.at(-1)! };
     if (last.ours.events !== last.baseline.events || (!eventType && last.ours.events !== quiz.eventCount)) {

@@ -47,7 +47,8 @@ export function rateMetric(ours: number, baseline: number, goal: number | null, 
 export function withPairedRatio(metric: Metric, ratios: readonly number[]): Metric {
   const ratio = Math.round(median(ratios) * 1000) / 1000;
   const met = metric.goal === null ? null : metric.goalKind === 'min-ratio' ? ratio >= metric.goal : ratio <= metric.goal;
-  return { ...metric, ratio, met };
+  const spread = ratios.length > 1 ? `; ratios ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}` : '';
+  return { ...metric, ratio, met, note: `${metric.note ?? ''}${spread}` };
 }
 
 /** An absolute metric: met when ours is at most the goal (in the metric's own unit). */

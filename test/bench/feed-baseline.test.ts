@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventId } from '#lib/domain/stored-event.ts';
 import { type FeedItem, minimalFeedPages } from '../../bench/baseline/minimal-feed-reader.ts';
 import { BENCH_COURSE, type BenchQuiz } from '../../bench/feed-quiz.ts';
-import { walkOurs } from '../../bench/feed.ts';
+import { ourFeedPages } from '../../bench/feed.ts';
 import { type ReportingServer, startReportingServer } from '../../bench/reporting-server.ts';
 
 let reporting: ReportingServer;
@@ -43,7 +43,7 @@ describe('the feed benchmark compares like with like', () => {
       const ours: unknown[] = [];
 
       // Act
-      await walkOurs(reporting, quiz, eventType, (events) => ours.push(...events));
+      for await (const events of ourFeedPages(reporting.server.url, quiz.quizId, eventType)) ours.push(...events);
       const pages = await baselinePages(eventType);
 
       // Assert
