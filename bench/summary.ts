@@ -149,7 +149,7 @@ async function bareRead(client: DynamoDBDocumentClient, tableName: string, pk: s
 }
 
 /** GET …/events/summary of a long attempt through the local server, against the bare read of its events; runs alternate. */
-export async function measureSummaryRead({ count = 10_000, rounds = 7 } = {}): Promise<Record<string, Metric>> {
+export async function measureSummaryRead({ count = 10_000, rounds = 11 } = {}): Promise<Record<string, Metric>> {
   const reporting = await reportingServer();
   const { quizId, submissionId, attempt } = await reporting.longAttempt(count);
   const path = ROUTES.getEventsSummary.path.replace('{course_id}', BENCH_COURSE).replace('{quiz_id}', quizId).replace('{id}', submissionId);
