@@ -39,7 +39,7 @@ const PARTS = {
   // The reporting parts share one local server; each quiz is seeded once, unmeasured.
   feed: () => measureFeed({ ...quiz, rounds: quick ? 1 : 3 }),
   summary: async () => ({
-    ...(await measureSummaryRead(quick ? { count: 2_000, rounds: 1 } : { count: 10_000, rounds: 11 })),
+    ...(await measureSummaryRead(quick ? { count: 2_000, rounds: 1 } : { count: 10_000, rounds: 21 })),
     ...measureSummary(quick ? { count: 2_000, rounds: 3, warmUp: 1 } : {}),
   }),
   export: () => measureExport({ ...quiz, rounds: quick ? 1 : 2 }),

@@ -127,10 +127,10 @@ export function measureSummary(options: Parameters<typeof timeSummary>[0] = {}):
 }
 
 /**
- * Goal: a summary costs little more than reading its events. The summarizer's CPU is a few per cent of
- * the read; the rest is one GetItem for the current attempt and one HTTP round trip.
+ * Goal: a summary costs little more than reading its events, within the 1.3× the other overhead goals
+ * allow. Beyond the read: the summarizer's CPU, one GetItem for the current attempt, one HTTP round trip.
  */
-export const SUMMARY_READ_GOAL = 1.25;
+export const SUMMARY_READ_GOAL = 1.3;
 
 /** The bare read: every item of the attempt, Query after Query (1 MB each), decoded and nothing more. */
 async function bareRead(client: DynamoDBDocumentClient, tableName: string, pk: string): Promise<number> {
@@ -149,7 +149,7 @@ async function bareRead(client: DynamoDBDocumentClient, tableName: string, pk: s
 }
 
 /** GET …/events/summary of a long attempt through the local server, against the bare read of its events; runs alternate. */
-export async function measureSummaryRead({ count = 10_000, rounds = 11 } = {}): Promise<Record<string, Metric>> {
+export async function measureSummaryRead({ count = 10_000, rounds = 21 } = {}): Promise<Record<string, Metric>> {
   const reporting = await reportingServer();
   const { quizId, submissionId, attempt } = await reporting.longAttempt(count);
   const path = ROUTES.getEventsSummary.path.replace('{course_id}', BENCH_COURSE).replace('{quiz_id}', quizId).replace('{id}', submissionId);
