@@ -31,5 +31,6 @@ declare module 'autocannon' {
     non2xx: number;
     statusCodeStats: Record<string, { count: number }>;
   }
-  export default function autocannon(options: Options): Promise<Result>;
+  /** The run's result, and its events: 'reqError' for each request that failed without an answer. */
+  export default function autocannon(options: Options): Promise<Result> & { on(event: 'reqError', listener: (error: Error) => void): void };
 }

@@ -5,9 +5,12 @@ export interface Metric {
   ours: number;
   baseline: number | null;
   ratio: number | null;
-  /** The bound to stay at or under: on the ratio, or (goalKind 'absolute') on ours in `unit`; null: no goal. */
+  /**
+   * The bound to stay at or under: on the ratio, or (goalKind 'absolute') on ours in `unit`; for a rate
+   * (goalKind 'min-ratio', more is better) the ratio to stay at or above. null: no goal.
+   */
   goal: number | null;
-  goalKind?: 'ratio' | 'absolute';
+  goalKind?: 'ratio' | 'absolute' | 'min-ratio';
   unit: string;
   /** Whether the goal is met; null when there is no goal. */
   met: boolean | null;
@@ -31,6 +34,23 @@ export function ratioMetric(ours: number, baseline: number, goal: number | null,
   return { ours: round(ours), baseline: round(baseline), ratio, goal, unit, met: goal === null ? null : ratio <= goal, ...(note && { note }) };
 }
 
+/** A rate against the baseline's (more is better): met when ours/baseline is at least the goal. */
+export function rateMetric(ours: number, baseline: number, goal: number | null, unit: string, note?: string): Metric {
+  const ratio = Math.round((ours / baseline) * 1000) / 1000;
+  return { ours: round(ours), baseline: round(baseline), ratio, goal, goalKind: 'min-ratio', unit, met: goal === null ? null : ratio >= goal, ...(note && { note }) };
+}
+
+/**
+ * The same metric with its ratio the median of paired runs' ratios (ours and the baseline run one after
+ * the other), so that a busy spell on the machine falls on both sides of a pair alike.
+ */
+export function withPairedRatio(metric: Metric, ratios: readonly number[]): Metric {
+  const ratio = Math.round(median(ratios) * 1000) / 1000;
+  const met = metric.goal === null ? null : metric.goalKind === 'min-ratio' ? ratio >= metric.goal : ratio <= metric.goal;
+  const spread = ratios.length > 1 ? `; ratios ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}` : '';
+  return { ...metric, ratio, met, note: `${metric.note ?? ''}${spread}` };
+}
+
 /** An absolute metric: met when ours is at most the goal (in the metric's own unit). */
 export function absoluteMetric(ours: number, goal: number | null, unit: string, note?: string): Metric {
   return { ours: round(ours), baseline: null, ratio: null, goal, goalKind: 'absolute', unit, met: goal === null ? null : ours <= goal, ...(note && { note }) };
@@ -42,7 +62,7 @@ export function formatTable(results: Results): string {
     `${m.ours} ${m.unit}`,
     m.baseline === null ? '—' : `${m.baseline} ${m.unit}`,
     m.ratio === null ? '—' : `${m.ratio.toFixed(2)}×`,
-    m.goal === null ? '—' : m.goalKind === 'absolute' ? `≤ ${m.goal} ${m.unit}` : `≤ ${m.goal}×`,
+    m.goal === null ? '—' : m.goalKind === 'absolute' ? `≤ ${m.goal} ${m.unit}` : m.goalKind === 'min-ratio' ? `≥ ${m.goal}×` : `≤ ${m.goal}×`,
     m.met === null ? '—' : m.met ? 'yes' : 'NO',
     m.note ?? '',
   ]);

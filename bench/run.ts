@@ -1,9 +1,9 @@
 /**
- * `npm run bench`: every performance figure of issue 6, each against a baseline measured in the same
- * run on this machine. Prints a table and writes bench/results.json ({metric: {ours, baseline, ratio,
- * goal, …}}) and bench/run-info.json (machine, Node, commit, load).
- *   --quick        a smoke run: few repetitions, short loads; writes under bench/out/ instead
- *   --only=a,b     only some parts: round-trips, bundle-size, cold-start, warm, throughput
+ * `npm run bench`: every performance figure, each against a baseline measured in the same run on this
+ * machine. Prints a table and writes bench/results.json ({metric: {ours, baseline, ratio, goal, …}})
+ * and bench/run-info.json (machine, Node, commit, load).
+ *   --quick        a smoke run: few repetitions, short loads, a 5,000-event quiz; writes under bench/out/ instead
+ *   --only=a,b     only some parts: round-trips, bundle-size, cold-start, warm, throughput, feed, summary, export
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -12,8 +12,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { measureBundleSize } from './bundle-size.ts';
 import { measureColdStart } from './cold-start.ts';
+import { measureExport } from './export.ts';
+import { measureFeed } from './feed.ts';
+import { closeReportingServer } from './reporting-server.ts';
 import { formatTable, type Results, writeResults } from './results.ts';
 import { measureRoundTrips } from './round-trips.ts';
+import { measureSummary, measureSummaryRead } from './summary.ts';
 import { measureThroughput } from './throughput.ts';
 import { measureWarmOverhead } from './warm-overhead.ts';
 
@@ -23,6 +27,8 @@ process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
 const quick = values.quick;
+/** The feed and export parts' quiz: 500 submissions of 1 to 3 attempts. */
+const quiz = quick ? { submissions: 50, eventCount: 5_000 } : { submissions: 500, eventCount: 50_000 };
 
 const PARTS = {
   'round-trips': () => measureRoundTrips(),
@@ -30,6 +36,13 @@ const PARTS = {
   'cold-start': () => measureColdStart(quick ? { runs: 3 } : { runs: 21 }),
   warm: () => measureWarmOverhead(quick ? { rounds: 4, blockMs: 5, warmUpMs: 100 } : {}),
   throughput: () => measureThroughput(quick ? { duration: 1, connections: 4 } : {}),
+  // The reporting parts share one local server; each quiz is seeded once, unmeasured.
+  feed: () => measureFeed({ ...quiz, rounds: quick ? 1 : 3 }),
+  summary: async () => ({
+    ...(await measureSummaryRead(quick ? { count: 2_000, rounds: 1 } : { count: 10_000, rounds: 21 })),
+    ...measureSummary(quick ? { count: 2_000, rounds: 3, warmUp: 1 } : {}),
+  }),
+  export: () => measureExport({ ...quiz, rounds: quick ? 1 : 2 }),
 } satisfies Record<string, () => Promise<Results>>;
 type Part = keyof typeof PARTS;
 
@@ -52,7 +65,7 @@ const runInfo = {
   date: new Date().toISOString(),
   commit: sh('git', ['rev-parse', '--short', 'HEAD']),
   // Whether the measured code differs from the commit (this run's own outputs aside).
-  dirty: sh('git', ['status', '--porcelain', '--', 'functions', 'lib', 'infra', 'bench', ':!bench/results.json', ':!bench/run-info.json']) !== '',
+  dirty: sh('git', ['status', '--porcelain', '--', 'functions', 'lib', 'local', 'scripts', 'infra', 'bench', ':!bench/results.json', ':!bench/run-info.json']) !== '',
   node: process.version,
   cpu: cpus()[0]?.model ?? 'unknown',
   cores: cpus().length,
@@ -64,12 +77,16 @@ console.log(`bench on ${runInfo.cores} × ${runInfo.cpu}, Node ${runInfo.node}, 
 
 const results: Results = {};
 const started = Date.now();
-for (const [part, measure] of Object.entries(PARTS) as [Part, () => Promise<Results>][]) {
-  if (only && !only.includes(part)) continue;
-  const partStarted = Date.now();
-  process.stdout.write(`${part} … `);
-  Object.assign(results, await measure());
-  console.log(`${((Date.now() - partStarted) / 1000).toFixed(1)} s`);
+try {
+  for (const [part, measure] of Object.entries(PARTS) as [Part, () => Promise<Results>][]) {
+    if (only && !only.includes(part)) continue;
+    const partStarted = Date.now();
+    process.stdout.write(`${part} … `);
+    Object.assign(results, await measure());
+    console.log(`${((Date.now() - partStarted) / 1000).toFixed(1)} s`);
+  }
+} finally {
+  await closeReportingServer();
 }
 console.log(`\n${formatTable(results)}\n`);
 

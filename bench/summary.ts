@@ -1,13 +1,17 @@
 /**
- * The summary's own cost: summarizing a 10,000-event attempt against merely decoding the same events
- * from DynamoDB's wire format (what any read of them costs before the network). The store's round
- * trips are the same for both and are measured where the store is (bench/run.ts).
+ * The summary of a 10,000-event attempt: GET …/events/summary through the local server against a bare
+ * read of the same events (a Query loop that only decodes the items), over the same store; and the
+ * summarizer's own CPU, against merely decoding the same events from DynamoDB's wire format.
  */
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { summarizeAttempt, type SummarizedEvent } from '#lib/domain/attempt-summary.ts';
 import { summaryJson } from '#lib/http/summary-body.ts';
-import { median, type Metric, ratioMetric } from './results.ts';
+import { ROUTES } from '#lib/routes.ts';
+import { BENCH_COURSE } from './feed-quiz.ts';
+import { reportingServer } from './reporting-server.ts';
+import { median, type Metric, ratioMetric, withPairedRatio } from './results.ts';
 
 /** DynamoDB stops a Query at 1 MB; these events are ~250 bytes, so a page holds about this many. */
 const EVENTS_PER_QUERY_PAGE = 4000;
@@ -119,6 +123,79 @@ export function measureSummary(options: Parameters<typeof timeSummary>[0] = {}):
   return {
     [`summary CPU, ${n} events`]: ratioMetric(decodeAndSummarizeMs, decodeMs, null, 'ms', `decode + summarize + render vs decode only (${EVENTS_PER_QUERY_PAGE}-item Query pages)`),
     [`summarizer alone, ${n} events`]: ratioMetric(summarizeOnlyMs, decodeMs, null, 'ms', 'summarize + render decoded events, vs decoding them'),
+  };
+}
+
+/**
+ * Goal: a summary costs little more than reading its events, within the 1.3× the other overhead goals
+ * allow. Beyond the read: the summarizer's CPU, one GetItem for the current attempt, one HTTP round trip.
+ */
+export const SUMMARY_READ_GOAL = 1.3;
+
+/** The bare read: every item of the attempt, Query after Query (1 MB each), decoded and nothing more. */
+async function bareRead(client: DynamoDBDocumentClient, tableName: string, pk: string): Promise<number> {
+  const events: SummarizedEvent[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const { Items = [], LastEvaluatedKey } = await client.send(
+      new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true, ExclusiveStartKey: start }),
+    );
+    for (const item of Items) {
+      events.push({ createdAt: item.sk.slice(0, 24), eventType: item.eventType, eventDataJson: item.eventData, clientTimestamp: item.clientTimestamp, receivedAt: item.receivedAt });
+    }
+    start = LastEvaluatedKey;
+  } while (start);
+  return events.length;
+}
+
+/** GET …/events/summary of a long attempt through the local server, against the bare read of its events; runs alternate. */
+export async function measureSummaryRead({ count = 10_000, rounds = 21 } = {}): Promise<Record<string, Metric>> {
+  const reporting = await reportingServer();
+  const { quizId, submissionId, attempt } = await reporting.longAttempt(count);
+  const path = ROUTES.getEventsSummary.path.replace('{course_id}', BENCH_COURSE).replace('{quiz_id}', quizId).replace('{id}', submissionId);
+  const pk = `course#${BENCH_COURSE}#quiz#${quizId}#submission#${submissionId}#attempt#${attempt}`;
+  const ours = async () => {
+    const answer = await fetch(`${reporting.server.url}${path}?attempt=${attempt}`);
+    const summary = (await answer.json()) as { event_count?: number };
+    if (answer.status !== 200 || summary.event_count !== count) throw new Error(`summary: ${answer.status} ${JSON.stringify(summary).slice(0, 200)}`);
+  };
+  const bare = async () => {
+    const read = await bareRead(reporting.server.documentClient, reporting.tableName, pk);
+    if (read !== count) throw new Error(`bare read: ${read} events, ${count} seeded`);
+  };
+  const timed = async (work: () => Promise<void>) => {
+    reporting.calls.count = 0;
+    const started = performance.now();
+    await work();
+    return { ms: performance.now() - started, calls: reporting.calls.count };
+  };
+  const oursTimes: number[] = [];
+  const bareTimes: number[] = [];
+  let calls = { ours: 0, bare: 0 };
+  // One untimed run of each first; then alternating which goes first.
+  await ours();
+  await bare();
+  for (let round = 0; round < rounds; round++) {
+    const [first, second] = round % 2 === 0 ? [ours, bare] : [bare, ours];
+    const a = await timed(first);
+    const b = await timed(second);
+    const [o, r] = round % 2 === 0 ? [a, b] : [b, a];
+    oursTimes.push(o.ms);
+    bareTimes.push(r.ms);
+    calls = { ours: o.calls, bare: r.calls };
+  }
+  const n = count.toLocaleString('en');
+  return {
+    [`summary GET, ${n} events`]: withPairedRatio(
+      ratioMetric(
+        median(oursTimes),
+        median(bareTimes),
+        SUMMARY_READ_GOAL,
+        'ms',
+        `HTTP through the local server vs a bare Query loop that decodes the items; ${calls.ours} vs ${calls.bare} calls; median of ${rounds}`,
+      ),
+      oursTimes.map((ms, round) => ms / bareTimes[round]!),
+    ),
   };
 }
 

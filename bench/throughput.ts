@@ -14,6 +14,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 interface LocalServer {
   url: string;
   dataDir: string;
+  /** Whether the server still runs, and the end of what it printed: for an error message. */
+  describe(): string;
   stop(): Promise<void>;
 }
 
@@ -51,7 +53,9 @@ async function startServer(): Promise<LocalServer> {
     await stop();
     throw error;
   });
-  return { url, dataDir, stop };
+  const describe = () =>
+    `${child.exitCode === null && child.signalCode === null ? 'the server is running' : `the server exited (${child.exitCode ?? child.signalCode})`}; its output ends:\n${output.slice(-2000)}`;
+  return { url, dataDir, describe, stop };
 }
 
 export interface ThroughputOptions {
@@ -68,13 +72,19 @@ export interface ThroughputOptions {
 export async function measureThroughput({ duration = 5, connections = 8 }: ThroughputOptions = {}): Promise<Record<string, Metric>> {
   const server = await startServer();
   try {
-    const token = await mintLocalToken({ dataDir: server.dataDir, sub: 'bench', scopes: ['read', 'write'], ttlSeconds: 3600 });
+    const token = await mintLocalToken({ dataDir: server.dataDir, sub: 'bench', scopes: ['read', 'write'], courseIds: ['1'], ttlSeconds: 3600 });
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     const results: Record<string, Metric> = {};
     const load = async (name: string, request: Parameters<typeof autocannon>[0]['requests'] & object, perRequest: number, unit: string) => {
-      const result = await autocannon({ url: server.url, connections, duration, timeout: 10, headers, requests: request });
+      const run = autocannon({ url: server.url, connections, duration, timeout: 10, headers, requests: request });
+      let firstError: Error | undefined;
+      run.on('reqError', (error) => (firstError ??= error));
+      const result = await run;
       if (result.errors > 0 || result.non2xx > 0) {
-        throw new Error(`${name}: ${result.errors} errors, ${result.non2xx} non-2xx (${JSON.stringify(result.statusCodeStats)})`);
+        throw new Error(
+          `${name}: ${result.errors} errors (${result.timeouts} timeouts; the first: ${firstError?.message}), ${result.non2xx} non-2xx ` +
+            `(${JSON.stringify(result.statusCodeStats)}); ${server.describe()}`,
+        );
       }
       const rate = (result.requests.total / result.duration) * perRequest;
       const note = `p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms; ${result.requests.total} requests, ${connections} connections, ${duration} s`;

@@ -27,7 +27,8 @@ const postScenario = (count: number): WarmScenario => ({
   name: `warm POST ${count} event${count === 1 ? '' : 's'}`,
   event: httpEvent('POST', path, { body: batchBody(distinctEvents(count)) }),
   answers: {
-    UpdateItem: JSON.stringify({ Attributes: { owner: { S: 'student-1' }, currentAttempt: { N: '1' } } }),
+    // A submission already under way, as on every POST but its first: no roster write is due.
+    UpdateItem: JSON.stringify({ Attributes: { owner: { S: 'student-1' }, attempts: { NS: ['1'] }, eventCount: { N: '500' }, rosteredAttempt: { N: '1' } } }),
     BatchWriteItem: '{"UnprocessedItems":{}}',
   },
   expectedStatus: 204,
