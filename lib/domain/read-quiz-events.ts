@@ -35,7 +35,12 @@ export interface QuizEventsPage {
   next?: string | undefined;
 }
 
-/** Roster entries read per Query: small items, so a Query is cheap and the page's Queries go to events. */
+/**
+ * Roster entries read per Query. A page's first roster Query reads a few (a page of events seldom spans
+ * more submissions; the benchmark walked 0.66× → 0.80× of a bare loop with 10 instead of 100); when the
+ * page needs more submissions than that, further Queries read many, so that Queries go to events.
+ */
+export const FIRST_ROSTER_QUERY_LIMIT = 10;
 export const ROSTER_QUERY_LIMIT = 100;
 
 /** Where the walk goes on: this submission, from this attempt, after this event key (null: from the start). */
@@ -88,9 +93,10 @@ export async function readQuizEvents(store: EventStore, request: ReadQuizEventsR
 
   let cursor: Cursor | undefined = bookmark && { submissionId: bookmark[0], attempt: bookmark[1], afterKey: bookmark[2] };
   let rosterFrom = cursor?.submissionId ?? request.submissionIds?.[0];
-  for (;;) {
+  for (let rosterQueries = 0; ; rosterQueries++) {
     if (queries >= MAX_QUERIES_PER_FEED_PAGE) return pageEndingAt(cursor);
-    const roster = await store.listSubmissions(quiz, { fromSubmissionId: rosterFrom, toSubmissionId: lastInSubset, limit: ROSTER_QUERY_LIMIT }, signal);
+    const limit = rosterQueries === 0 ? FIRST_ROSTER_QUERY_LIMIT : ROSTER_QUERY_LIMIT;
+    const roster = await store.listSubmissions(quiz, { fromSubmissionId: rosterFrom, toSubmissionId: lastInSubset, limit }, signal);
     queries++;
     for (const { submissionId, currentAttempt } of roster.submissions) {
       if (subset && !subset.has(submissionId)) continue;

@@ -1,7 +1,11 @@
+import { getMaxListeners, setMaxListeners } from 'node:events';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { StorageBusyError } from '#lib/domain/errors.ts';
+
+/** Abort listeners one BatchWriteItem call may hold on the signal: the SDK's send, its retry waits, ours. */
+const LISTENERS_PER_CALL = 8;
 
 /** DynamoDB's own cap on the items of one BatchWriteItem call. */
 const BATCH_WRITE_LIMIT = 25;
@@ -43,6 +47,9 @@ export async function batchWriteAll(
   signal?: AbortSignal,
 ): Promise<void> {
   const deadline = policy.now() + policy.budgetMs;
+  // Every call in flight (and the SDK's retries of it) listens on the request's signal: more than
+  // Node's default of 10 at once is expected here, not a leak.
+  if (signal) setMaxListeners(Math.max(getMaxListeners(signal), LISTENERS_PER_CALL * policy.concurrency), signal);
   const chunks: Item[][] = [];
   for (let start = 0; start < items.length; start += BATCH_WRITE_LIMIT) {
     chunks.push(items.slice(start, start + BATCH_WRITE_LIMIT));
