@@ -86,7 +86,7 @@ export class EventsStack extends Stack {
       logRetention: LOG_RETENTION,
       logRemovalPolicy,
     });
-    new OperationsAlarms(this, 'Alarms', {
+    const alarms = new OperationsAlarms(this, 'Alarms', {
       ...functions,
       api: api.api,
       accessLogs: api.accessLogs,
@@ -106,6 +106,6 @@ export class EventsStack extends Stack {
     }
     new CfnOutput(this, 'TableName', { value: table.tableName, description: 'The events table (retained on stack deletion)' });
 
-    if (config.analytics) new Analytics(this, 'Analytics', { table, stage: config.stage, retentionDays: config.retentionDays });
+    if (config.analytics) new Analytics(this, 'Analytics', { table, stage: config.stage, retentionDays: config.retentionDays, alarmTopic: alarms.topic });
   }
 }

@@ -1,15 +1,18 @@
 import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { CfnNamedQuery, CfnWorkGroup } from 'aws-cdk-lib/aws-athena';
+import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-glue';
 import { ManagedPolicy, Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { CfnDeliveryStream } from 'aws-cdk-lib/aws-kinesisfirehose';
 import { LogGroup, LogStream, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnPipe } from 'aws-cdk-lib/aws-pipes';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, type LifecycleRule, ObjectOwnership, StorageClass } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { CHANGE_FILTER_PATTERNS, CHANGE_RECORD_COLUMNS, glueTypeName } from '../analytics/change-records.ts';
 import { namedQueries } from '../analytics/named-queries.ts';
+import { notifyingAlarm } from './operations-alarms.ts';
 import {
   CHANGES_FOLDER,
   DELIVERY_ERRORS_FOLDER,
@@ -28,6 +31,8 @@ export interface AnalyticsProps {
   stage: string;
   /** The table's retention: change records expire from S3 after as many days (0 keeps them). */
   retentionDays: number;
+  /** The stack's alarm topic, told when changes stop reaching S3. */
+  alarmTopic: ITopic;
 }
 
 /** The Glue table over the change records. */
@@ -39,6 +44,18 @@ export const CHANGES_TABLE = 'item_changes';
  * query over three such terms still runs.
  */
 export const BYTES_SCANNED_CUTOFF_PER_QUERY = 20 * 1024 ** 3;
+
+/**
+ * When the path's alarms fire. Both the stream and Firehose keep a record 24 hours while delivery
+ * fails, so these leave most of a day to act before changes are lost to S3 (the table keeps them).
+ */
+export const ANALYTICS_ALARMS = {
+  /** The pipe retries a failed batch until its records leave the stream; failures 3 periods in a row are no blip. */
+  pipeFailurePeriods: 3,
+  /** Firehose's oldest undelivered record; normal is the 5-minute buffer plus the pipe's minute. */
+  deliveryAgeSeconds: 3600,
+  period: Duration.minutes(5),
+} as const;
 
 /** How long things that are not events stay. */
 const KEEP = {
@@ -66,7 +83,7 @@ export class Analytics extends Construct {
   readonly database: CfnDatabase;
   readonly changesTable: CfnTable;
 
-  constructor(scope: Construct, id: string, { table, stage, retentionDays }: AnalyticsProps) {
+  constructor(scope: Construct, id: string, { table, stage, retentionDays, alarmTopic }: AnalyticsProps) {
     super(scope, id);
     const stack = Stack.of(this);
     if (!table.tableStreamArn) throw new Error('The analytics path reads the table\'s change stream: turn it on (EventsTable changeStream).');
@@ -93,7 +110,8 @@ export class Analytics extends Construct {
     this.resultsBucket = this.bucket_('QueryResults', [{ expiration: KEEP.queryResults }], accessLogs);
 
     const delivery = this.deliveryStream();
-    this.pipe(table.tableStreamArn, delivery);
+    const pipe = this.pipe(table.tableStreamArn, delivery);
+    this.alarms(pipe, delivery, alarmTopic);
 
     this.database = new CfnDatabase(this, 'Database', {
       catalogId: stack.account,
@@ -247,6 +265,25 @@ export class Analytics extends Construct {
     });
     pipe.node.addDependency(policy);
     return pipe;
+  }
+
+  /** Changes that stop on their way to S3: the pipe failing, or Firehose not delivering. */
+  private alarms(pipe: CfnPipe, delivery: CfnDeliveryStream, topic: ITopic): void {
+    const { period } = ANALYTICS_ALARMS;
+    notifyingAlarm(this, 'PipeFailures', {
+      description: "The analytics pipe failed to put the table's changes into Firehose for 3 periods in a row; records older than 24 hours leave the stream.",
+      // A pipe's Ref is its name; a delivery stream's too.
+      metric: new Metric({ namespace: 'AWS/EventBridge/Pipes', metricName: 'ExecutionFailed', dimensionsMap: { PipeName: pipe.ref }, statistic: 'Sum', period }),
+      threshold: 1,
+      evaluationPeriods: ANALYTICS_ALARMS.pipeFailurePeriods,
+      topic,
+    });
+    notifyingAlarm(this, 'DeliveryDelay', {
+      description: `Firehose has held a change for ${ANALYTICS_ALARMS.deliveryAgeSeconds / 60} minutes or more without delivering it to S3; it gives up after 24 hours.`,
+      metric: new Metric({ namespace: 'AWS/Firehose', metricName: 'DeliveryToS3.DataFreshness', dimensionsMap: { DeliveryStreamName: delivery.ref }, statistic: 'Maximum', period }),
+      threshold: ANALYTICS_ALARMS.deliveryAgeSeconds,
+      topic,
+    });
   }
 
   /** What an analyst needs to run queries in the workgroup, and nothing else. */

@@ -12,7 +12,7 @@ import { type ITable, Operation } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { FilterPattern, type ILogGroup, MetricFilter } from 'aws-cdk-lib/aws-logs';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { ROUTES } from '#lib/routes.ts';
@@ -137,18 +137,33 @@ export class OperationsAlarms extends Construct {
   }
 
   private alarm(id: string, description: string, metric: IMetric, threshold: number, evaluationPeriods = 1): void {
-    const alarm = new Alarm(this, id, {
-      alarmName: `${Stack.of(this).stackName}-${id}`,
-      alarmDescription: description,
-      metric,
-      threshold,
-      evaluationPeriods,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    alarm.addAlarmAction(new SnsAction(this.topic));
-    alarm.addOkAction(new SnsAction(this.topic));
-    this.alarms.push(alarm);
+    this.alarms.push(notifyingAlarm(this, id, { description, metric, threshold, evaluationPeriods, topic: this.topic }));
   }
 }
 
+export interface NotifyingAlarmProps {
+  description: string;
+  metric: IMetric;
+  /** Fires at this value or above. */
+  threshold: number;
+  /** Periods in a row at or above the threshold; 1 unless said. */
+  evaluationPeriods?: number;
+  /** Told when the alarm fires and when it recovers. */
+  topic: ITopic;
+}
+
+/** An alarm named after the stack and its id, as every alarm of the stack is, that notifies the alarm topic both ways. */
+export function notifyingAlarm(scope: Construct, id: string, { description, metric, threshold, evaluationPeriods = 1, topic }: NotifyingAlarmProps): Alarm {
+  const alarm = new Alarm(scope, id, {
+    alarmName: `${Stack.of(scope).stackName}-${id}`,
+    alarmDescription: description,
+    metric,
+    threshold,
+    evaluationPeriods,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  });
+  alarm.addAlarmAction(new SnsAction(topic));
+  alarm.addOkAction(new SnsAction(topic));
+  return alarm;
+}

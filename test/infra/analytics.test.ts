@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CHANGE_FILTER_PATTERNS, CHANGE_RECORD_COLUMNS, glueTypeName } from '../../infra/analytics/change-records.ts';
 import { namedQueries } from '../../infra/analytics/named-queries.ts';
 import { FIREHOSE_BUFFER, FIREHOSE_ERROR_PREFIX, FIREHOSE_PREFIX, PIPE_BATCH, PROJECTION_RANGE } from '../../infra/analytics/storage-layout.ts';
-import { analyticsDatabaseName, analyticsWorkGroupName, BYTES_SCANNED_CUTOFF_PER_QUERY, CHANGES_TABLE } from '../../infra/constructs/analytics.ts';
+import { ANALYTICS_ALARMS, analyticsDatabaseName, analyticsWorkGroupName, BYTES_SCANNED_CUTOFF_PER_QUERY, CHANGES_TABLE } from '../../infra/constructs/analytics.ts';
 import { DEPLOYMENT_CONTEXT, resource, synth } from './synth.ts';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
@@ -54,6 +54,39 @@ describe('with the analytics switch on', () => {
     }
     for (const [id, output] of Object.entries(core.Outputs)) expect(withAnalytics.Outputs[id]).toEqual(output);
     for (const id of Object.keys(withAnalytics.Resources).filter((id) => !(id in core.Resources))) expect(id).toMatch(/^Analytics/);
+  });
+
+  it("alarms into the stack's alarm topic when the pipe keeps failing or Firehose holds a change for an hour", () => {
+    // Arrange
+    const topicId = resource(on.template, 'AWS::SNS::Topic', 'AlarmsTopic').id;
+    const pipeId = resource(on.template, 'AWS::Pipes::Pipe', 'AnalyticsPipe').id;
+    const deliveryId = resource(on.template, 'AWS::KinesisFirehose::DeliveryStream', 'AnalyticsDelivery').id;
+    const alarm = (name: string) => resource(on.template, 'AWS::CloudWatch::Alarm', `Analytics${name}`).Properties;
+
+    // Assert
+    expect(alarm('PipeFailures')).toMatchObject({
+      Namespace: 'AWS/EventBridge/Pipes',
+      MetricName: 'ExecutionFailed',
+      Dimensions: [{ Name: 'PipeName', Value: { Ref: pipeId } }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      EvaluationPeriods: ANALYTICS_ALARMS.pipeFailurePeriods,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [{ Ref: topicId }],
+      OKActions: [{ Ref: topicId }],
+    });
+    expect(alarm('DeliveryDelay')).toMatchObject({
+      Namespace: 'AWS/Firehose',
+      MetricName: 'DeliveryToS3.DataFreshness',
+      Dimensions: [{ Name: 'DeliveryStreamName', Value: { Ref: deliveryId } }],
+      Statistic: 'Maximum',
+      Threshold: 3600,
+      EvaluationPeriods: 1,
+      AlarmActions: [{ Ref: topicId }],
+      OKActions: [{ Ref: topicId }],
+    });
+    on.template.resourceCountIs('AWS::CloudWatch::Alarm', Object.keys(off.template.findResources('AWS::CloudWatch::Alarm')).length + 2);
   });
 
   it('runs no function of its own: the writer and the reader stay the only two', () => {
