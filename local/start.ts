@@ -88,7 +88,8 @@ const batch = JSON.stringify({
 });
 console.log("Get a token: npm run token -- --sub student-1 --scopes read,write --course-ids 1");
 console.log('Try it (as local-user in course 1, token valid for 1h):');
+// Submission 100: beyond `npm run demo`'s class (submissions 1–12), which this subject would otherwise own first.
 console.log(
-  `curl -i -X POST ${server.url}/api/v1/courses/1/quizzes/1/submissions/1/events -H 'Authorization: Bearer ${token}' -H 'Content-Type: application/json' -d '${batch}'`,
+  `curl -i -X POST ${server.url}/api/v1/courses/1/quizzes/1/submissions/100/events -H 'Authorization: Bearer ${token}' -H 'Content-Type: application/json' -d '${batch}'`,
 );
 

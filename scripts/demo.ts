@@ -46,6 +46,10 @@ function attemptEvents(next: () => number, startMs: number): DemoEvent[] {
   return events;
 }
 
+/** A mistake in the command line (parseArgs's own errors too): the usage line follows its message. */
+class UsageError extends Error {}
+const isUsageError = (error: unknown) => error instanceof UsageError || String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -59,7 +63,7 @@ async function main(): Promise<void> {
   const settings = loadLocalSettings();
   const api = values.api ?? `http://${settings.host}:${settings.port}`;
   const students = Number(values.students);
-  if (!Number.isInteger(students) || students < 1 || students > 500) throw new Error('--students takes 1 to 500');
+  if (!Number.isInteger(students) || students < 1 || students > 500) throw new UsageError('--students takes 1 to 500');
   const next = random(20141008);
   // Dated a few hours back, so receive lags look like a real class's (seconds, not months). A rerun
   // within the same hour resends the same batches, which are stored once.
@@ -84,6 +88,12 @@ async function main(): Promise<void> {
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         body: JSON.stringify({ quiz_submission_events: events }),
       });
+      if (answer.status === 403) {
+        throw new Error(
+          `POST ${url}: 403: submission ${student} of quiz ${values.quiz} already has events from another subject on this server; ` +
+            `run the demo on another quiz (npm run demo -- --quiz 2), or start with a fresh DATA_DIR`,
+        );
+      }
       if (answer.status !== 204) throw new Error(`POST ${url}: ${answer.status} ${await answer.text()}`);
       posted += events.length;
     }
@@ -93,6 +103,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   const cause = (error as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED' ? ' (is npm start running?)' : '';
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}${cause}\n${USAGE}\n`);
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}${cause}\n${isUsageError(error) ? `${USAGE}\n` : ''}`);
   process.exitCode = 1;
 });

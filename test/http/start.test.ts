@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, scopesOfAccess } from '#lib/auth/scopes.ts';
@@ -11,7 +13,7 @@ import { buildSite } from '../../web/build.ts';
 import { SITE_DIST_DIR } from '../../web/serve.ts';
 import { LOCAL_SITE_CONFIG } from '../../web/src/site-config.ts';
 import { CHROMIUM_MISSING, chromiumInstalled, launchChromium } from '../support/chromium.ts';
-import { type RunningStart, runFailingStart, runStart, stopStart } from '../support/local-start.ts';
+import { REPO_ROOT, type RunningStart, runFailingStart, runStart, startEnvironment, stopStart } from '../support/local-start.ts';
 
 /** `npm start` as a developer runs it (on a free port and a fresh DATA_DIR), read from its output. */
 const CURL_LINE = /^curl -i -X POST (\S+) -H 'Authorization: Bearer ([^']+)' -H 'Content-Type: application\/json' -d '([^']+)'$/;
@@ -29,6 +31,20 @@ beforeAll(async () => {
   lines = server.stdout;
   await server.line(/^curl /);
 });
+
+/** `npm run demo` against the server, as a developer runs it in another terminal. */
+async function runDemo(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(join(REPO_ROOT, 'node_modules/.bin/tsx'), ['scripts/demo.ts', ...args], {
+      cwd: REPO_ROOT,
+      env: startEnvironment({ DATA_DIR: dataDir }),
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
 
 afterAll(async () => {
   if (server) await stopStart(server.child);
@@ -55,6 +71,33 @@ describe('npm start', () => {
     expect(posted.status).toBe(204);
     expect(read.status).toBe(200);
     expect((await read.json()).quiz_submission_events).toHaveLength(1);
+  });
+
+  it("leaves npm run demo its class: after the printed curl, the demo's students own their submissions", async () => {
+    // Arrange: the printed curl line has run (the test above); its subject owns submission 100 of quiz 1.
+    const listening = lines[0]!.slice('Listening on '.length);
+
+    // Act
+    const demo = await runDemo(['--api', listening, '--students', '3']);
+
+    // Assert
+    expect(demo).toMatchObject({ code: 0, stderr: '' });
+    expect(demo.stdout).toMatch(/^Posted \d+ events for 3 students to course 1, quiz 1 at /);
+  });
+
+  it("says why the demo stops when another subject owns one of its submissions, without the usage line", async () => {
+    // Arrange: the printed curl's subject writes to submission 1 of quiz 3 first.
+    const [, url, token, body] = CURL_LINE.exec(lines.at(-1)!)!;
+    const taken = url!.replace('/quizzes/1/submissions/100/', '/quizzes/3/submissions/1/');
+    expect((await fetch(taken, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body })).status).toBe(204);
+
+    // Act
+    const demo = await runDemo(['--api', lines[0]!.slice('Listening on '.length), '--quiz', '3', '--students', '1']);
+
+    // Assert
+    expect(demo.code).toBe(1);
+    expect(demo.stderr).toMatch(/: 403: submission 1 of quiz 3 already has events from another subject on this server; run the demo on another quiz \(npm run demo -- --quiz 2\), or start with a fresh DATA_DIR\n$/);
+    expect(demo.stderr).not.toContain('usage:');
   });
 
   it("keeps the store's files and the signing key readable by their owner only", async () => {
