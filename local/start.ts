@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { LOCAL_KEY_FILE_NAME, LocalKeyFileError } from '#lib/auth/local-keys.ts';
-import { mintLocalToken } from '#lib/auth/local-token.ts';
 import { SITE_DIST_DIR } from '../web/serve.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { StoreOpenError } from './embedded-store.ts';
 import { loadLocalAuthorize } from './local-authorizer.ts';
 import { LocalSettingsError, loadLocalSettings } from './local-settings.ts';
+import { mintForLocalServer } from './local-tokens.ts';
 import { whenParentGone } from './parent-watch.ts';
 import { refusalLine } from './refusal-line.ts';
 import { startLocalServer } from './server.ts';
@@ -75,7 +75,10 @@ await lock.recordUrl(server.url);
 console.log(`Listening on ${server.url}`);
 console.log(`OpenAPI document (no token needed): ${server.url}/openapi.json`);
 
-const mint = (scopes: ('read' | 'write')[]) => mintLocalToken({ dataDir, sub: 'local-user', scopes, courseIds: ['1'], ttlSeconds: 3600, scopeOverrides, courseClaim });
+/** The curl line's submission: beyond `npm run demo`'s class (submissions 1–12), which this subject would otherwise own first. */
+const TRY_SUBMISSION = '100';
+const mint = (scopes: ('read' | 'write')[]) =>
+  mintForLocalServer(settings, { sub: 'local-user', scopes, courseIds: ['1'], submissionIds: [TRY_SUBMISSION], ttlSeconds: 3600 });
 const [token, readToken] = await Promise.all([mint(['read', 'write']), mint(['read'])]);
 // The token travels in the fragment, which the browser never sends: the page keeps it in the tab.
 console.log(
@@ -88,8 +91,7 @@ const batch = JSON.stringify({
 });
 console.log("Get a token: npm run token -- --sub student-1 --scopes read,write --course-ids 1");
 console.log('Try it (as local-user in course 1, token valid for 1h):');
-// Submission 100: beyond `npm run demo`'s class (submissions 1–12), which this subject would otherwise own first.
 console.log(
-  `curl -i -X POST ${server.url}/api/v1/courses/1/quizzes/1/submissions/100/events -H 'Authorization: Bearer ${token}' -H 'Content-Type: application/json' -d '${batch}'`,
+  `curl -i -X POST ${server.url}/api/v1/courses/1/quizzes/1/submissions/${TRY_SUBMISSION}/events -H 'Authorization: Bearer ${token}' -H 'Content-Type: application/json' -d '${batch}'`,
 );
 

@@ -2,12 +2,12 @@
  * Fills the running local server with a demo class, as quiz clients would POST it:
  *   npm run demo [-- --api http://127.0.0.1:3000 --course 1 --quiz 1 --students 12]
  * Each student takes the quiz once or twice: session started, questions viewed, answered and flagged,
- * the quiz page left and resumed. Tokens are minted like `npm run token` (the same DATA_DIR), one per
+ * the quiz page left and resumed. Tokens are minted as `npm run token` mints them (the same settings), one per
  * student.
  */
 import { parseArgs } from 'node:util';
-import { mintLocalToken } from '#lib/auth/local-token.ts';
 import { loadLocalSettings } from '#local/local-settings.ts';
+import { mintForLocalServer } from '#local/local-tokens.ts';
 
 const USAGE = 'usage: npm run demo -- [--api http://127.0.0.1:3000] [--course 1] [--quiz 1] [--students 12]';
 const QUESTIONS = 8;
@@ -70,15 +70,8 @@ async function main(): Promise<void> {
   const startOfClass = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 3 * 3_600_000;
   let posted = 0;
   for (let student = 1; student <= students; student++) {
-    const token = await mintLocalToken({
-      dataDir: settings.dataDir,
-      sub: `student-${student}`,
-      scopes: ['write'],
-      courseIds: [values.course],
-      ttlSeconds: 600,
-      scopeOverrides: settings.scopeOverrides,
-      courseClaim: settings.courseClaim,
-    });
+    // Each student's token names their course and, when SUBMISSION_CLAIM is set, their submission.
+    const token = await mintForLocalServer(settings, { sub: `student-${student}`, scopes: ['write'], courseIds: [values.course], submissionIds: [String(student)], ttlSeconds: 600 });
     const attempts = next() < 0.3 ? 2 : 1;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       const events = attemptEvents(next, startOfClass + (attempt - 1) * 3_600_000 + student * 7_000);

@@ -7,10 +7,10 @@
  * set. The token is printed alone on the last line.
  */
 import { parseArgs } from 'node:util';
-import { mintLocalToken } from '#lib/auth/local-token.ts';
 import type { LocalTokenScope } from '#lib/auth/local-token.ts';
 import { parseTtlSeconds } from '#lib/auth/token-ttl.ts';
 import { loadLocalSettings } from '#local/local-settings.ts';
+import { mintForLocalServer } from '#local/local-tokens.ts';
 
 const USAGE = "usage: npm run token -- --sub ID --scopes read,write --course-ids 11,12|'*' [--submission-ids 3,4] [--ttl 1h]";
 const ID = /^[A-Za-z0-9_.:~-]{1,128}$/;
@@ -51,17 +51,14 @@ async function main(): Promise<void> {
     throw new Error(`--submission-ids takes submission ids, got ${JSON.stringify(values['submission-ids'])}`);
   }
 
-  const { dataDir, scopeOverrides, courseClaim, submissionClaim } = loadLocalSettings();
-  if (submissionIds && submissionClaim === undefined) throw new Error('--submission-ids needs SUBMISSION_CLAIM set, as the local server reads it');
-  const token = await mintLocalToken({
-    dataDir,
+  const settings = loadLocalSettings();
+  if (submissionIds && settings.submissionClaim === undefined) throw new Error('--submission-ids needs SUBMISSION_CLAIM set, as the local server reads it');
+  const token = await mintForLocalServer(settings, {
     sub: values.sub,
     scopes: scopes.filter(isTokenScope),
     courseIds,
-    ...(submissionIds && submissionClaim && { extraClaims: { [submissionClaim]: submissionIds } }),
+    ...(submissionIds && { submissionIds }),
     ttlSeconds: parseTtlSeconds(values.ttl),
-    scopeOverrides,
-    courseClaim,
   });
   process.stdout.write(`${token}\n`);
 }

@@ -33,11 +33,11 @@ beforeAll(async () => {
 });
 
 /** `npm run demo` against the server, as a developer runs it in another terminal. */
-async function runDemo(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function runDemo(args: string[], settings: Record<string, string> = { DATA_DIR: dataDir }): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await promisify(execFile)(join(REPO_ROOT, 'node_modules/.bin/tsx'), ['scripts/demo.ts', ...args], {
       cwd: REPO_ROOT,
-      env: startEnvironment({ DATA_DIR: dataDir }),
+      env: startEnvironment(settings),
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
@@ -228,6 +228,30 @@ describe('npm start, with the quiz log page built', () => {
       expect(errors).toEqual([]);
     } finally {
       await browser.close();
+    }
+  });
+});
+
+describe('npm start and npm run demo, with SUBMISSION_CLAIM set', () => {
+  it('mint tokens naming their submissions: the printed curl line and the demo are stored', async () => {
+    // Arrange
+    const settings = { PORT: '0', DATA_DIR: await mkdtemp(join(tmpdir(), 'npm-start-submission-claim-')), SUBMISSION_CLAIM: 'submission_ids' };
+    const claimed = runStart(settings);
+    try {
+      const [, url, token, body] = CURL_LINE.exec(await claimed.line(/^curl /))!;
+      const listening = claimed.stdout[0]!.slice('Listening on '.length);
+
+      // Act
+      const posted = await fetch(url!, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+      const demo = await runDemo(['--api', listening, '--students', '2'], settings);
+
+      // Assert
+      expect(decodeJwt(token!)).toMatchObject({ submission_ids: [url!.split('/').at(-2)] });
+      expect(posted.status).toBe(204);
+      expect(demo).toMatchObject({ code: 0, stderr: '' });
+    } finally {
+      await stopStart(claimed.child);
+      await rm(settings.DATA_DIR, { recursive: true, force: true });
     }
   });
 });
