@@ -14,6 +14,8 @@ export const MAX_FORM_NESTING = 32;
 export const MAX_FORM_FIELDS = 10 * MAX_EVENTS_PER_BATCH;
 export const MAX_ATTEMPT = 2_147_483_647;
 export const MAX_PATH_ID_LENGTH = 128;
+/** Every id in a path (course, quiz, submission) and in an id list: what Canvas ids and their SIS spellings use. */
+export const PATH_ID_PATTERN = new RegExp(`^[A-Za-z0-9_.:~-]{1,${MAX_PATH_ID_LENGTH}}$`);
 /** Far beyond any real precision (nanoseconds with an offset take 35), and it keeps an item under DynamoDB's 400 KB. */
 export const MAX_CLIENT_TIMESTAMP_LENGTH = 64;
 

@@ -17,10 +17,11 @@ import {
   MAX_EVENT_TYPE_LENGTH,
   MAX_EVENTS_PER_BATCH,
   MAX_PATH_ID_LENGTH,
+  PATH_ID_PATTERN,
 } from './limits.ts';
 
 const PATH_ID = `must be 1 to ${MAX_PATH_ID_LENGTH} characters of A-Z a-z 0-9 _ . - : ~`;
-const pathId = z.string(PATH_ID).check(z.regex(new RegExp(`^[A-Za-z0-9_.:~-]{1,${MAX_PATH_ID_LENGTH}}$`), PATH_ID));
+const pathId = z.string(PATH_ID).check(z.regex(PATH_ID_PATTERN, PATH_ID));
 
 /** …/courses/:course_id/quizzes/:quiz_id: the quiz routes' path. */
 export const quizPathSchema = z.pipe(
