@@ -37,7 +37,6 @@ export const ROUTES = {
 } as const satisfies Record<string, RouteDefinition>;
 
 export type RouteId = keyof typeof ROUTES;
-export type Route = (typeof ROUTES)[RouteId];
 
 export const ROUTE_IDS = Object.keys(ROUTES) as RouteId[];
 
@@ -53,13 +52,14 @@ export const accessOf = (id: RouteId): TableAccess => FUNCTIONS[ROUTES[id].serve
 /** The route as API Gateway names it, e.g. "GET /api/v1/courses/{course_id}/…/events". */
 export const routeKey = (id: RouteId): string => `${ROUTES[id].method} ${ROUTES[id].path}`;
 
+/** A path parameter in a route's path: `{name}`. */
+const PARAMETER = /\{(\w+)\}/g;
+
 /** The path as Canvas writes it in scope strings: /api/v1/courses/:course_id/…/events. */
-export const canvasPathTemplate = (id: RouteId): string => ROUTES[id].path.replace(/\{(\w+)\}/g, ':$1');
+export const canvasPathTemplate = (id: RouteId): string => ROUTES[id].path.replace(PARAMETER, ':$1');
 
 /** Every method some route answers, for CORS. */
 export const ROUTE_METHODS: readonly HttpMethod[] = [...new Set(ROUTE_IDS.map((id) => ROUTES[id].method))].sort();
-
-const PARAMETER = /\{(\w+)\}/g;
 
 const matchers = ROUTE_IDS.map((id) => {
   const { method, path } = ROUTES[id];

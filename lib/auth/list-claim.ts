@@ -1,7 +1,8 @@
+import { EVERY_COURSE } from '#lib/domain/caller.ts';
+import { PATH_ID_PATTERN } from '#lib/domain/limits.ts';
+
 /** The default name of the token claim listing the courses a token reaches. */
 export const DEFAULT_COURSE_CLAIM = 'course_ids';
-
-const ID = /^(?:[A-Za-z0-9_.:~-]{1,128}|\*)$/;
 
 /**
  * The ids a list claim names, as API Gateway hands the claim over: a JSON array arrives rendered as
@@ -13,5 +14,5 @@ export function parseListClaim(rendered: string | undefined): string[] {
   if (rendered === undefined) return [];
   const inner = rendered.startsWith('[') && rendered.endsWith(']') ? rendered.slice(1, -1) : rendered;
   const ids = inner.split(/\s+/).filter((id) => id !== '');
-  return ids.every((id) => ID.test(id)) ? ids : [];
+  return ids.every((id) => id === EVERY_COURSE || PATH_ID_PATTERN.test(id)) ? ids : [];
 }

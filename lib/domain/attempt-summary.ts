@@ -55,7 +55,7 @@ export interface AttemptSummary {
   clockFallbackCount: number;
 }
 
-export const EventType = {
+const EventType = {
   sessionStarted: 'session_started',
   pageBlurred: 'page_blurred',
   pageFocused: 'page_focused',
@@ -94,8 +94,11 @@ export class AttemptSummarizer {
     this.#attempt = attempt;
   }
 
-  add(event: SummarizedEvent): void {
-    const { createdAt, eventType } = event;
+  /** The next event; `createdAt`, when given, stands for its own (a stored event has it only in its key). */
+  add(event: SummarizedEvent): void;
+  add(event: Omit<SummarizedEvent, 'createdAt'>, createdAt: string): void;
+  add(event: Omit<SummarizedEvent, 'createdAt'> & { createdAt?: string }, createdAt: string = event.createdAt!): void {
+    const { eventType } = event;
     if (this.#lastEventAt !== null && createdAt < this.#lastEventAt) {
       throw new RangeError(`events must come in created_at order: ${createdAt} after ${this.#lastEventAt}`);
     }

@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import * as z from 'zod/mini';
 import { BadRequestError } from './errors.ts';
+import { MAX_ATTEMPT } from './limits.ts';
 
 /**
  * A continuation page is `bookmark:` + base64url(JSON [...position, checksum]). It holds a position
@@ -13,6 +14,9 @@ import { BadRequestError } from './errors.ts';
 const PREFIX = 'bookmark:';
 
 type Position = readonly (string | number | null)[];
+
+/** An attempt number in a bookmark's position. */
+export const bookmarkAttemptSchema = z.int().check(z.minimum(1), z.maximum(MAX_ATTEMPT));
 
 const checksum = (context: string, position: Position): string =>
   hash('sha256', JSON.stringify([context, position]), 'base64url').slice(0, 16);

@@ -7,9 +7,9 @@ import type { StoredEvent } from './stored-event.ts';
  * With a type filter, each Query reads up to this many events to find its matches (DynamoDB reads, and
  * bills, the events the filter leaves out); without one, a Query reads only the events the page needs.
  */
-export const FILTERED_QUERY_EVALUATION_LIMIT = 1000;
+const FILTERED_QUERY_EVALUATION_LIMIT = 1000;
 
-export interface FilledEvents {
+interface FilledEvents {
   /** At most `want` matching events, in key order. */
   events: StoredEvent[];
   /** Set when the attempt may hold more matching events after these: go on after this key. */

@@ -1,12 +1,12 @@
 import * as z from 'zod/mini';
-import { decodeBookmark, encodeBookmark } from './bookmark.ts';
+import { bookmarkAttemptSchema, decodeBookmark, encodeBookmark } from './bookmark.ts';
 import { assertReachesCourse, type Caller } from './caller.ts';
 import { BadRequestError, NotFoundError } from './errors.ts';
 import { EVENT_KEY_PATTERN } from './event-key.ts';
 import { assertWithinTimeRange, type EventFilters, filtersContext } from './event-filters.ts';
 import type { EventStore, SubmissionState } from './event-store.ts';
 import type { SubmissionRef } from './ids.ts';
-import { clampPerPage, MAX_ATTEMPT, MAX_QUERIES_PER_FILTERED_EVENTS_PAGE } from './limits.ts';
+import { clampPerPage, MAX_QUERIES_PER_FILTERED_EVENTS_PAGE } from './limits.ts';
 import { fillFromAttempt } from './page-filling.ts';
 import type { StoredEvent } from './stored-event.ts';
 
@@ -29,7 +29,7 @@ export interface EventsPage {
 }
 
 /** Where a page of one attempt's events goes on: the attempt, then the key of the last event returned. */
-const positionSchema = z.tuple([z.int().check(z.minimum(1), z.maximum(MAX_ATTEMPT)), z.string().check(z.regex(EVENT_KEY_PATTERN))]);
+const positionSchema = z.tuple([bookmarkAttemptSchema, z.string().check(z.regex(EVENT_KEY_PATTERN))]);
 
 const bookmarkContext = ({ courseId, quizId, submissionId }: SubmissionRef, filters: EventFilters): string =>
   `events ${JSON.stringify([courseId, quizId, submissionId])} ${filtersContext(filters)}`;

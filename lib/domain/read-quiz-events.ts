@@ -1,11 +1,11 @@
 import * as z from 'zod/mini';
-import { decodeBookmark, encodeBookmark } from './bookmark.ts';
+import { bookmarkAttemptSchema, decodeBookmark, encodeBookmark } from './bookmark.ts';
 import { assertReachesCourse, type Caller } from './caller.ts';
 import { EVENT_KEY_PATTERN } from './event-key.ts';
 import { assertWithinTimeRange, type EventFilters, filtersContext } from './event-filters.ts';
 import type { EventStore } from './event-store.ts';
 import type { QuizRef } from './ids.ts';
-import { clampPerPage, MAX_ATTEMPT, MAX_QUERIES_PER_FEED_PAGE, MAX_PATH_ID_LENGTH } from './limits.ts';
+import { clampPerPage, MAX_QUERIES_PER_FEED_PAGE, PATH_ID_PATTERN } from './limits.ts';
 import { fillFromAttempt } from './page-filling.ts';
 import type { StoredEvent } from './stored-event.ts';
 
@@ -40,7 +40,7 @@ export interface QuizEventsPage {
  * more submissions; the benchmark walked 0.66× → 0.80× of a bare loop with 10 instead of 100); when the
  * page needs more submissions than that, further Queries read many, so that Queries go to events.
  */
-export const FIRST_ROSTER_QUERY_LIMIT = 10;
+const FIRST_ROSTER_QUERY_LIMIT = 10;
 export const ROSTER_QUERY_LIMIT = 100;
 
 /** Where the walk goes on: this submission, from this attempt, after this event key (null: from the start). */
@@ -51,9 +51,9 @@ interface Cursor {
 }
 
 const cursorSchema = z.tuple([
-  z.string().check(z.regex(new RegExp(`^[A-Za-z0-9_.:~-]{1,${MAX_PATH_ID_LENGTH}}$`))),
+  z.string().check(z.regex(PATH_ID_PATTERN)),
   // One past an attempt: the submission is done up to that attempt.
-  z.int().check(z.minimum(1), z.maximum(MAX_ATTEMPT)),
+  bookmarkAttemptSchema,
   z.nullable(z.string().check(z.regex(EVENT_KEY_PATTERN))),
 ]);
 

@@ -1,13 +1,13 @@
 import * as z from 'zod/mini';
 import { type AttemptSummary, AttemptSummarizer } from './attempt-summary.ts';
-import { decodeBookmark, encodeBookmark } from './bookmark.ts';
+import { bookmarkAttemptSchema, decodeBookmark, encodeBookmark } from './bookmark.ts';
 import { assertReachesCourse, type Caller } from './caller.ts';
 import { NotFoundError } from './errors.ts';
 import { NO_FILTERS } from './event-filters.ts';
 import { createdAtOfEventKey } from './event-key.ts';
 import type { EventStore } from './event-store.ts';
 import type { AttemptRef, SubmissionRef } from './ids.ts';
-import { clampPerPage, MAX_ATTEMPT, MAX_PATH_ID_LENGTH, MAX_SUMMARIES_PER_PAGE, SUMMARY_PAGE_TIME_RESERVE_MS } from './limits.ts';
+import { clampPerPage, MAX_SUMMARIES_PER_PAGE, PATH_ID_PATTERN, SUMMARY_PAGE_TIME_RESERVE_MS } from './limits.ts';
 import { quizBookmarkContext, ROSTER_QUERY_LIMIT, type ReadQuizEventsRequest, selectedAttempts } from './read-quiz-events.ts';
 
 /**
@@ -19,7 +19,7 @@ export async function summarizeStoredAttempt(store: EventStore, ref: AttemptRef,
   let afterKey: string | undefined;
   do {
     const slice = await store.queryEvents(ref, { afterKey }, signal);
-    for (const event of slice.events) summarizer.add({ ...event, createdAt: createdAtOfEventKey(event.key) });
+    for (const event of slice.events) summarizer.add(event, createdAtOfEventKey(event.key));
     afterKey = slice.lastEvaluatedKey;
   } while (afterKey !== undefined);
   return summarizer.summary();
@@ -48,10 +48,7 @@ export interface QuizSummariesPage {
 }
 
 /** Where the next page starts: this submission, from this attempt. */
-const cursorSchema = z.tuple([
-  z.string().check(z.regex(new RegExp(`^[A-Za-z0-9_.:~-]{1,${MAX_PATH_ID_LENGTH}}$`))),
-  z.int().check(z.minimum(1), z.maximum(MAX_ATTEMPT)),
-]);
+const cursorSchema = z.tuple([z.string().check(z.regex(PATH_ID_PATTERN)), bookmarkAttemptSchema]);
 
 /**
  * GET …/quizzes/:quiz_id/submission_events/summary: a page of `perPage` submissions, one summary per

@@ -8,7 +8,7 @@ import * as z from 'zod/mini';
  */
 export const isWellFormedText = (text: string): boolean => text.isWellFormed();
 
-export const NOT_WELL_FORMED = 'must be well-formed Unicode (it holds an unpaired UTF-16 surrogate)';
+const NOT_WELL_FORMED = 'must be well-formed Unicode (it holds an unpaired UTF-16 surrogate)';
 
 /** The zod check of isWellFormedText: `z.string().check(wellFormedText)`. */
 export const wellFormedText = z.refine<string>(isWellFormedText, NOT_WELL_FORMED);

@@ -13,6 +13,6 @@ export const getEvents =
   async (event, signal) => {
     const request = parseReadRequest(event);
     const page = await readEvents(store, request, callerOf(event, claims), signal);
-    const link = linkHeader(event, { perPage: page.perPage, current: request.page ?? '1', next: page.next });
+    const link = linkHeader(event, { perPage: page.perPage, current: request.page, next: page.next });
     return jsonResponse(200, eventsBody(page.attempt, page.events), { link });
   };

@@ -13,6 +13,6 @@ export const getQuizEvents =
   async (event, signal) => {
     const request = parseQuizEventsRequest(event);
     const page = await readQuizEvents(store, request, callerOf(event, claims), signal);
-    const link = linkHeader(event, { perPage: page.perPage, current: request.page ?? '1', next: page.next });
+    const link = linkHeader(event, { perPage: page.perPage, current: request.page, next: page.next });
     return jsonResponse(200, quizEventsBody(page.events), { link });
   };

@@ -13,6 +13,6 @@ export const getQuizSummaries =
   async (event, signal, deadline) => {
     const request = parseQuizSummariesRequest(event);
     const page = await readQuizSummaries(store, request, callerOf(event, claims), { signal, deadline });
-    const link = linkHeader(event, { perPage: page.perPage, current: request.page ?? '1', next: page.next });
+    const link = linkHeader(event, { perPage: page.perPage, current: request.page, next: page.next });
     return jsonResponse(200, quizSummariesBody(page.summaries.map(summaryJson)), { link });
   };

@@ -6,8 +6,8 @@ const CREDENTIAL = 'access_token';
 
 export interface PageLinks {
   perPage: number;
-  /** The page parameter of this page ('1' for the first). */
-  current: string;
+  /** The page parameter of this page; absent: '1', the first. */
+  current?: string | undefined;
   next?: string | undefined;
 }
 
@@ -15,7 +15,7 @@ export interface PageLinks {
  * Canvas's Link header: absolute URLs, the request's other query parameters sorted by name, then
  * page and per_page; rels current, next (only when more remain) and first.
  */
-export function linkHeader(event: HttpEvent, { perPage, current, next }: PageLinks): string {
+export function linkHeader(event: HttpEvent, { perPage, current = '1', next }: PageLinks): string {
   const kept = new URLSearchParams(
     [...new URLSearchParams(event.rawQueryString)].filter(([name]) => !NOT_IN_LINKS.includes(name) && name.toLowerCase() !== CREDENTIAL),
   );

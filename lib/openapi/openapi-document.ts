@@ -11,13 +11,12 @@ import { BODY_FIELD_DESCRIPTIONS, listParameterDescription, parameterDescription
 import { RESPONSE_SCHEMAS } from './response-schemas.ts';
 import { ROUTE_INPUTS } from './route-inputs.ts';
 import { HEADERS, routeResponses } from './route-responses.ts';
-import { componentRef, type JsonObject } from './openapi-objects.ts';
+import { componentRef, JSON_MEDIA_TYPE, type JsonObject } from './openapi-objects.ts';
 import { sharedParameters, sharedResponses } from './shared-components.ts';
 
 
 export const OPENAPI_VERSION = '3.1.1';
 export const SECURITY_SCHEME = 'bearerJwt';
-const JSON_MEDIA_TYPE = 'application/json';
 const FORM_MEDIA_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data'] as const;
 
 /** zod's JSON Schema, as a Schema Object inside the document: no `$schema` or `$id` of its own. */
@@ -66,15 +65,18 @@ function eventBatchSchema(): JsonObject {
   };
 }
 
-/** A route that reads per_page answers page by page, with a Link header. */
-const isPaged = (id: RouteId): boolean => 'per_page' in ((inputJsonSchema(ROUTE_INPUTS[id].query).properties ?? {}) as JsonObject);
+/** A route that reads per_page (ROUTE_INPUTS gives its maxPerPage; parameters() checks) answers page by page, with a Link header. */
+const isPaged = (id: RouteId): boolean => 'maxPerPage' in ROUTE_INPUTS[id];
 
 function parameters(id: RouteId): JsonObject[] {
   const inputs = ROUTE_INPUTS[id];
   const path = inputJsonSchema(inputs.path);
   const query = inputJsonSchema(inputs.query);
   const maxPerPage = 'maxPerPage' in inputs ? inputs.maxPerPage : undefined;
-  if (isPaged(id) !== (maxPerPage !== undefined)) throw new Error(`${id}: give maxPerPage in ROUTE_INPUTS exactly when the route reads per_page`);
+  const queryProperties = Object.entries((query.properties ?? {}) as Record<string, JsonObject>);
+  if (queryProperties.some(([name]) => name === 'per_page') !== isPaged(id)) {
+    throw new Error(`${id}: give maxPerPage in ROUTE_INPUTS exactly when the route reads per_page`);
+  }
   const pathParameters = Object.entries(path.properties as Record<string, JsonObject>).map(([name, schema]) => ({
     name,
     in: 'path',
@@ -82,7 +84,6 @@ function parameters(id: RouteId): JsonObject[] {
     description: parameterDescription(id, name),
     schema,
   }));
-  const queryProperties = Object.entries((query.properties ?? {}) as Record<string, JsonObject>);
   const lists = queryProperties.filter(([, schema]) => schema.type === 'array').map(([name]) => name);
   // The query reader always hands a list over (empty when absent): only lists may be required.
   const required = (query.required ?? []) as string[];

@@ -5,14 +5,14 @@
  * answer it receives against the document, so these cannot drift from what the functions write.
  */
 import * as z from 'zod';
-import { MAX_ATTEMPT, MAX_CLIENT_TIMESTAMP_LENGTH, MAX_EVENT_TYPE_LENGTH, MAX_PATH_ID_LENGTH } from '#lib/domain/limits.ts';
+import { MAX_ATTEMPT, MAX_CLIENT_TIMESTAMP_LENGTH, MAX_EVENT_TYPE_LENGTH, PATH_ID_PATTERN } from '#lib/domain/limits.ts';
 
 /** Every time the API writes: UTC, fixed width, milliseconds (JavaScript's toISOString). */
 const isoMillis = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/)
   .meta({ format: 'date-time' });
-const pathId = z.string().regex(new RegExp(`^[A-Za-z0-9_.:~-]{1,${MAX_PATH_ID_LENGTH}}$`));
+const pathId = z.string().regex(PATH_ID_PATTERN);
 const attempt = z.int().min(1).max(MAX_ATTEMPT);
 const count = z.int().nonnegative();
 const durationMs = z.int().nonnegative();

@@ -1,10 +1,8 @@
 import { FUNCTION_TIMEOUT_SECONDS, TIMEOUT_MARGIN_MS } from '#lib/domain/limits.ts';
 import { ROUTES, type RouteId } from '#lib/routes.ts';
-import { componentRef, type JsonObject } from './openapi-objects.ts';
+import { componentRef, JSON_MEDIA_TYPE, type JsonObject } from './openapi-objects.ts';
 import type { ResponseSchemaName } from './response-schemas.ts';
 import { ROUTE_ANSWERS, type RouteAnswers } from './route-answers.ts';
-
-const JSON_MEDIA_TYPE = 'application/json';
 
 const SECURITY_HEADERS = { 'Cache-Control': componentRef('headers', 'CacheControl'), 'X-Content-Type-Options': componentRef('headers', 'XContentTypeOptions') };
 

@@ -3,8 +3,8 @@
  * attempt, so every view can be linked to and the back button walks them.
  */
 
-/** The API's own rule for path ids (docs/api.md): anything else never reaches it. */
-const ID_PATTERN = /^[A-Za-z0-9_.:~-]{1,128}$/;
+// The API's own rule for path ids (docs/api.md): anything else never reaches it.
+import { PATH_ID_PATTERN } from '#lib/domain/limits.ts';
 
 export const SORT_DIRECTIONS = ['asc', 'desc'] as const;
 export type SortDirection = (typeof SORT_DIRECTIONS)[number];
@@ -22,13 +22,13 @@ export function parseRoute(search: string): Route {
   if (course === null && quiz === null && submission === null) return { view: 'start' };
   for (const [name, value] of [['course', course], ['quiz', quiz]] as const) {
     if (value === null) return { view: 'start', problem: `The address names no ${name}.` };
-    if (!ID_PATTERN.test(value)) return { view: 'start', problem: `The ${name} id in the address is not a valid id.` };
+    if (!PATH_ID_PATTERN.test(value)) return { view: 'start', problem: `The ${name} id in the address is not a valid id.` };
   }
   if (submission === null) {
     const direction = SORT_DIRECTIONS.find((known) => known === query.get('dir'));
     return { view: 'class', course: course!, quiz: quiz!, ...optional('sort', query.get('sort') ?? undefined), ...optional('direction', direction) };
   }
-  if (!ID_PATTERN.test(submission)) return { view: 'start', problem: 'The submission id in the address is not a valid id.' };
+  if (!PATH_ID_PATTERN.test(submission)) return { view: 'start', problem: 'The submission id in the address is not a valid id.' };
   const attemptText = query.get('attempt');
   if (attemptText === null) return { view: 'attempt', course: course!, quiz: quiz!, submission };
   const attempt = Number(attemptText);
