@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { parseLinkHeader } from '../scripts/export/link-header.ts';
+import { parseLinkHeader } from '../web/src/link-header.ts';
 import { firstPageUrl, parseExportOptions } from '../scripts/export/options.ts';
 import { runExport } from '../scripts/export/run-export.ts';
 import { awkwardFeedEvents } from '../test/support/feed-events.ts';

@@ -1,3 +1,4 @@
+import { commaList } from './comma-list.ts';
 import { ROUTE_METHODS } from './routes.ts';
 
 /**
@@ -17,8 +18,7 @@ export const CORS_MAX_AGE_SECONDS = 7200;
  * and no response ever allows every origin.
  */
 export function parseAllowedOrigins(list: string | undefined): string[] {
-  const origins = (list ?? '').split(',').map((origin) => origin.trim()).filter((origin) => origin !== '');
-  return [...new Set(origins.map(exactOrigin))];
+  return [...new Set(commaList(list ?? '').map(exactOrigin))];
 }
 
 /** One origin, scheme://host[:port] with an optional trailing slash, as its URL origin; throws otherwise. */

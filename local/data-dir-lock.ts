@@ -2,8 +2,9 @@ import { readFileSync, unlinkSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
+import { errorCode } from '#lib/error-code.ts';
 import { storeIsLocked } from './embedded-store.ts';
-import { errorCode, fileFailure, StartExitCode, StartFailure } from './start-failure.ts';
+import { fileFailure, StartExitCode, StartFailure } from './start-failure.ts';
 
 /** Names the local server that has DATA_DIR: its process id and, once it listens, its address. */
 export const LOCK_FILE_NAME = 'local-server.lock';
@@ -12,7 +13,6 @@ const holderSchema = z.object({ pid: z.number().int().positive(), url: z.string(
 type Holder = z.output<typeof holderSchema>;
 
 export interface DataDirLock {
-  file: string;
   /** Adds the server's address to the file, for the message a second server shows. */
   recordUrl(url: string): Promise<void>;
   /** Deletes the file if it is still this process's. Synchronous, to run on 'exit'. */
@@ -39,7 +39,6 @@ export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
     try {
       await write({ pid: process.pid }, 'wx');
       return {
-        file,
         recordUrl: (url) => write({ pid: process.pid, url }, 'w'),
         release: () => {
           try {

@@ -9,15 +9,14 @@ export interface LocalAuthorizeOptions {
   keys: JSONWebKeySet;
   /** The same overrides the stack's routes use (WRITE_SCOPE, READ_SCOPE). */
   scopeOverrides?: ScopeOverrides;
-  clock?: () => Date;
 }
 
 /**
  * The local server's stand-in for the HTTP API's JWT authorizer: the same rules (lib/auth) for the
  * fixed local issuer and audience, each route requiring its scope, refusals answered as the gateway does.
  */
-function createLocalAuthorize({ keys, scopeOverrides, clock }: LocalAuthorizeOptions): Authorize {
-  const authorizer = createJwtAuthorizer({ issuer: LOCAL_ISSUER, audiences: [LOCAL_AUDIENCE], keys, ...(clock && { clock }) });
+function createLocalAuthorize({ keys, scopeOverrides }: LocalAuthorizeOptions): Authorize {
+  const authorizer = createJwtAuthorizer({ issuer: LOCAL_ISSUER, audiences: [LOCAL_AUDIENCE], keys });
   const scopes = routeScopes(scopeOverrides);
   return async (route, headers) => {
     const result = await authorizer.authorize(headers.authorization, scopes[route]);

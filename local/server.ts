@@ -17,7 +17,7 @@ import { createSiteHandler } from '../web/serve.ts';
 import { ensureTable, LOCAL_REGION, startEmbeddedStore } from './embedded-store.ts';
 import { createGatewayCors } from './gateway-cors.ts';
 import { type JwtContext, toHttpApiEvent, writeHttpApiResult } from './http-api-event.ts';
-import { OPENAPI_PATH, openApiAnswer } from './openapi-route.ts';
+import { createOpenApiAnswer, OPENAPI_PATH } from './openapi-route.ts';
 
 export const LOCAL_TABLE_NAME = 'quiz-submission-events';
 /** API Gateway's HTTP API refuses larger payloads before any function runs. */
@@ -99,6 +99,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     onClientError: (event: HttpEvent, error: Error) => clientErrors.set(event, error),
   };
   let publicUrl: URL;
+  const openApiAnswer = createOpenApiAnswer(() => publicUrl);
   const handlers: Record<FunctionName, HttpHandler> = {
     writer: createWriterHandler(dependencies),
     reader: createReaderHandler(dependencies),
@@ -110,7 +111,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     if (preflight) return writeHttpApiResult(response, preflight);
 
     const rawPath = (request.url ?? '/').split('?', 1)[0]!;
-    if (request.method === 'GET' && rawPath === OPENAPI_PATH) return answer(await openApiAnswer(publicUrl));
+    if (request.method === 'GET' && rawPath === OPENAPI_PATH) return answer(await openApiAnswer());
     const route = matchRoute(request.method, rawPath);
     const refused = (result: HttpResult, why: Refusal['why'], claims?: JwtContext['claims']) => {
       onRefusal?.({ method: request.method ?? '', path: rawPath, statusCode: result.statusCode ?? 200, ...(route && { route }), ...(claims && { claims }), why });

@@ -1,3 +1,4 @@
+import { errorCode } from '#lib/error-code.ts';
 import type { StoreOpenError } from './embedded-store.ts';
 
 /**
@@ -27,9 +28,6 @@ export class StartFailure extends Error {
     super(message);
   }
 }
-
-export const errorCode = (error: unknown): string | undefined =>
-  error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
 
 /** Why the HTTP server could not listen on HOST:PORT, as the variables to change. */
 export function listenFailure(error: unknown, { host, port }: { host: string; port: number }): StartFailure | undefined {

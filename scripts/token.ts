@@ -9,16 +9,14 @@
 import { parseArgs } from 'node:util';
 import type { LocalTokenScope } from '#lib/auth/local-token.ts';
 import { parseTtlSeconds } from '#lib/auth/token-ttl.ts';
+import { commaList } from '#lib/comma-list.ts';
+import { EVERY_COURSE } from '#lib/domain/caller.ts';
+import { PATH_ID_PATTERN } from '#lib/domain/limits.ts';
 import { loadLocalSettings } from '#local/local-settings.ts';
 import { mintForLocalServer } from '#local/local-tokens.ts';
 
 const USAGE = "usage: npm run token -- --sub ID --scopes read,write --course-ids 11,12|'*' [--submission-ids 3,4] [--ttl 1h]";
-const ID = /^[A-Za-z0-9_.:~-]{1,128}$/;
 const TOKEN_SCOPES: readonly LocalTokenScope[] = ['read', 'write'];
-
-function commaList(value: string): string[] {
-  return value.split(',').map((item) => item.trim()).filter((item) => item !== '');
-}
 
 function isTokenScope(scope: string): scope is LocalTokenScope {
   return (TOKEN_SCOPES as readonly string[]).includes(scope);
@@ -44,10 +42,10 @@ async function main(): Promise<void> {
   // Without courses a token reaches nothing: every route checks the course claim.
   if (values['course-ids'] === undefined) throw new Error("--course-ids is required: the courses the token reaches, or '*' for every course");
   const courseIds = commaList(values['course-ids']);
-  const badCourse = courseIds.find((id) => id !== '*' && !ID.test(id));
+  const badCourse = courseIds.find((id) => id !== EVERY_COURSE && !PATH_ID_PATTERN.test(id));
   if (courseIds.length === 0 || badCourse !== undefined) throw new Error(`--course-ids takes course ids (A-Z a-z 0-9 _ . - : ~) or '*', got ${JSON.stringify(values['course-ids'])}`);
   const submissionIds = values['submission-ids'] === undefined ? undefined : commaList(values['submission-ids']);
-  if (submissionIds && (submissionIds.length === 0 || !submissionIds.every((id) => ID.test(id)))) {
+  if (submissionIds && (submissionIds.length === 0 || !submissionIds.every((id) => PATH_ID_PATTERN.test(id)))) {
     throw new Error(`--submission-ids takes submission ids, got ${JSON.stringify(values['submission-ids'])}`);
   }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK } from 'jose';
 import type { CryptoKey, JSONWebKeySet } from 'jose';
 import * as z from 'zod';
+import { errorCode } from '#lib/error-code.ts';
 
 /** The local issuer's key pair, kept in the data directory as one private JWK. */
 export const LOCAL_KEY_FILE_NAME = 'local-jwt-key.json';
@@ -52,7 +53,7 @@ async function readKeyFile(dataDir: string): Promise<PrivateRsaJwk | undefined> 
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    if (isErrorCode(error, 'ENOENT')) return undefined;
+    if (errorCode(error) === 'ENOENT') return undefined;
     throw error;
   }
   const parsed = privateRsaJwkSchema.safeParse(parseJson(text));
@@ -75,7 +76,7 @@ async function createKeyFile(dataDir: string): Promise<PrivateRsaJwk> {
     await link(pendingPath, finalPath);
     return jwk;
   } catch (error) {
-    if (!isErrorCode(error, 'EEXIST')) throw error;
+    if (errorCode(error) !== 'EEXIST') throw error;
     const winner = await readKeyFile(dataDir);
     if (winner === undefined) throw error;
     return winner;
@@ -94,8 +95,4 @@ function parseJson(text: string): unknown {
 
 function isCryptoKey(key: CryptoKey | Uint8Array): key is CryptoKey {
   return !(key instanceof Uint8Array);
-}
-
-function isErrorCode(error: unknown, code: string): boolean {
-  return error instanceof Error && 'code' in error && error.code === code;
 }

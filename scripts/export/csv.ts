@@ -1,8 +1,9 @@
-/** RFC 4180: a field holding a quote, comma, CR or LF is quoted, its quotes doubled; records end in CRLF. */
-const NEEDS_QUOTES = /[",\r\n]/;
+import { csvField } from '../../web/src/csv.ts';
 
-export const csvField = (text: string): string => (NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
+/** The page's CSV field (RFC 4180), one implementation for both. */
+export { csvField };
 
+/** RFC 4180: fields quoted as csvField quotes them; records end in CRLF. */
 export const csvRecord = (fields: readonly string[]): string => `${fields.map(csvField).join(',')}\r\n`;
 
 /**

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import * as z from 'zod';
+import { commaList } from '#lib/comma-list.ts';
 import { parseClientTimestamp } from '#lib/domain/event-time.ts';
-import { MAX_PATH_ID_LENGTH } from '#lib/domain/limits.ts';
+import { MAX_PATH_ID_LENGTH, MAX_PER_PAGE, MAX_SUMMARIES_PER_PAGE, PATH_ID_PATTERN } from '#lib/domain/limits.ts';
 import { ExitCode, ExportError } from './exit-codes.ts';
 
 export const USAGE = `usage: npm run export -- --api URL --token T --course C --quiz Q
@@ -10,22 +11,15 @@ export const USAGE = `usage: npm run export -- --api URL --token T --course C --
   The token may come from QUIZ_EVENTS_TOKEN instead of --token.`;
 
 /** The token's environment variable: keeps it out of the shell history and the process list. */
-export const TOKEN_VARIABLE = 'QUIZ_EVENTS_TOKEN';
+const TOKEN_VARIABLE = 'QUIZ_EVENTS_TOKEN';
 
-/** Page sizes: the largest each route serves (docs/api.md). */
-export const EVENTS_PER_PAGE = 100;
-export const SUMMARIES_PER_PAGE = 25;
-
-const ID = new RegExp(`^[A-Za-z0-9_.:~-]{1,${MAX_PATH_ID_LENGTH}}$`);
-const id = (name: string) => z.string({ error: `--${name} is required` }).regex(ID, `--${name} must be 1 to ${MAX_PATH_ID_LENGTH} characters of A-Z a-z 0-9 _ . - : ~`);
+const id = (name: string) => z.string({ error: `--${name} is required` }).regex(PATH_ID_PATTERN, `--${name} must be 1 to ${MAX_PATH_ID_LENGTH} characters of A-Z a-z 0-9 _ . - : ~`);
 
 const isoTime = (name: string) =>
   z
     .string()
     .refine((text) => parseClientTimestamp(text) !== undefined, `--${name} must be an ISO-8601 time with a zone, e.g. 2014-10-08T19:00:00Z`)
     .optional();
-
-const commaList = (text: string) => text.split(',').map((item) => item.trim()).filter((item) => item !== '');
 
 const optionsSchema = z
   .object({
@@ -110,6 +104,7 @@ export function firstPageUrl(options: ExportOptions): string {
   for (const type of options.eventTypes) query.push(`event_types[]=${encodeURIComponent(type)}`);
   if (options.start !== undefined) query.push(`start_time=${encodeURIComponent(options.start)}`);
   if (options.end !== undefined) query.push(`end_time=${encodeURIComponent(options.end)}`);
-  query.push(`per_page=${options.summaries ? SUMMARIES_PER_PAGE : EVENTS_PER_PAGE}`);
+  // Page sizes: the largest each route serves (docs/api.md).
+  query.push(`per_page=${options.summaries ? MAX_SUMMARIES_PER_PAGE : MAX_PER_PAGE}`);
   return `${options.api}${path}?${query.join('&')}`;
 }

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseJson } from '#lib/domain/json-text.ts';
 import { ExitCode, ExportError } from './exit-codes.ts';
-import { parseLinkHeader } from './link-header.ts';
+import { parseLinkHeader } from '../../web/src/link-header.ts';
 
 /** One page of the API: its JSON body (numbers beyond a double kept exactly) and the next page's URL. */
 export interface Page {
@@ -70,7 +70,7 @@ export async function* walkPages(startUrl: string, options: WalkOptions): AsyncG
 }
 
 /** One page, with the retries of WalkOptions. */
-export async function fetchPage(url: string, options: WalkOptions): Promise<Page> {
+async function fetchPage(url: string, options: WalkOptions): Promise<Page> {
   const { fetch: fetchImpl = fetch, sleep = (ms: number) => delay(ms), busyRetries = 8, networkRetries = 4, requestTimeoutMs = 60_000 } = options;
   for (let busy = 0, network = 0; ; ) {
     let response: Response;

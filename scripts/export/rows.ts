@@ -56,7 +56,7 @@ export const SUMMARY_COLUMNS = [
 ] as const;
 
 /** The envelope key of each route's page. */
-export const itemsKey = (summaries: boolean) => (summaries ? 'quiz_submission_event_summaries' : 'quiz_submission_events');
+const itemsKey = (summaries: boolean) => (summaries ? 'quiz_submission_event_summaries' : 'quiz_submission_events');
 
 export function pageItems(body: unknown, summaries: boolean): unknown[] {
   const items = (body as Record<string, unknown> | null)?.[itemsKey(summaries)];
@@ -87,6 +87,9 @@ const plainCell: Cell = (value) =>
 /** The same, with text that a spreadsheet would run as a formula defused. Numbers stay numbers. */
 const safeCell: Cell = (value) => (typeof value === 'string' || (value !== null && typeof value === 'object' && !isLosslessNumber(value)) ? spreadsheetSafe(plainCell(value)) : plainCell(value));
 
+/** The columns of an event taken as they are: all but the last, event_data. */
+const EVENT_CELL_COLUMNS = EVENT_COLUMNS.slice(0, -1);
+
 export function eventsCsv({ spreadsheetSafe: safe = false } = {}): RowFormat {
   const cell = safe ? safeCell : plainCell;
   return {
@@ -97,7 +100,7 @@ export function eventsCsv({ spreadsheetSafe: safe = false } = {}): RowFormat {
           const event = item as Record<string, unknown>;
           // event_data is always JSON text, so its null is "null" and a JSON string keeps its quotes.
           const data = jsonText(event.event_data ?? null);
-          return csvRecord([...EVENT_COLUMNS.slice(0, -1).map((column) => cell(event[column])), safe ? spreadsheetSafe(data) : data]);
+          return csvRecord([...EVENT_CELL_COLUMNS.map((column) => cell(event[column])), safe ? spreadsheetSafe(data) : data]);
         })
         .join(''),
   };

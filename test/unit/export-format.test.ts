@@ -2,7 +2,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { csvField, csvRecord, spreadsheetSafe } from '../../scripts/export/csv.ts';
-import { parseLinkHeader } from '../../scripts/export/link-header.ts';
+import { parseLinkHeader } from '../../web/src/link-header.ts';
 import { firstPageUrl, parseExportOptions } from '../../scripts/export/options.ts';
 import { MAX_RETRY_AFTER_MS, retryAfterMs } from '../../scripts/export/page-walker.ts';
 import { eventsCsv, jsonLines, SUMMARY_COLUMNS, summariesCsv } from '../../scripts/export/rows.ts';
