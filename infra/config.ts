@@ -4,6 +4,7 @@ import { routeScopes, scopesOfAccess, validScopeOverride } from '#lib/auth/scope
 import { parseAllowedOrigins } from '#lib/cors.ts';
 import type { RouteId, TableAccess } from '#lib/routes.ts';
 import { transformOrIssue } from '#lib/transform-or-issue.ts';
+import type { OidcSignIn } from '../web/src/site-config.ts';
 
 /**
  * The deployment's configuration: one typed, validated object read once from CDK context
@@ -185,9 +186,9 @@ const configSchema = z
 type ParsedConfig = z.output<typeof configSchema>;
 
 export interface SiteSettings {
-  /** Authorization code + PKCE against this provider, for these scopes. */
-  oidc: { authority: string; clientId: string; scopes: string };
-  /** Origins besides the API and the authority that the page may call. */
+  /** Authorization code + PKCE against this provider, for these scopes: config.json's auth, less its type. */
+  oidc: Omit<OidcSignIn, 'type'>;
+  /** Origins besides the API and the authority that the page may call, e.g. an IdP's token endpoint elsewhere. */
   connectOrigins: string[];
 }
 

@@ -12,7 +12,7 @@ import { attemptPartitionKey, EventAttribute, PARTITION_KEY, SORT_KEY, Submissio
 type AttributeType = 'S' | 'N';
 
 /** Every attribute of an event item, by the table module's names. */
-export const EVENT_ITEM_ATTRIBUTES = {
+const EVENT_ITEM_ATTRIBUTES = {
   [EventAttribute.eventType]: 'S',
   [EventAttribute.eventData]: 'S',
   [EventAttribute.clientTimestamp]: 'S',
@@ -20,7 +20,7 @@ export const EVENT_ITEM_ATTRIBUTES = {
 } as const satisfies Record<(typeof EventAttribute)[keyof typeof EventAttribute], AttributeType>;
 
 /** Of a submission item, only who owns it: analysts join it to a student, the events say the rest. */
-export const SUBMISSION_ITEM_ATTRIBUTES = {
+const SUBMISSION_ITEM_ATTRIBUTES = {
   [SubmissionAttribute.owner]: 'S',
 } as const satisfies Partial<Record<(typeof SubmissionAttribute)[keyof typeof SubmissionAttribute], AttributeType>>;
 

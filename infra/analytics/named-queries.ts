@@ -131,14 +131,12 @@ time_away AS (
 /** How many attempts the longest-time-away query lists. */
 export const LONGEST_TIME_AWAY_LIMIT = 50;
 
-export const QUERY_NAMES = {
+const QUERY_NAMES = {
   eventsByType: 'events-of-each-quiz-by-type',
   timeAwayPerAttempt: 'time-away-per-attempt',
   longestTimeAway: 'submissions-with-the-longest-time-away',
   eventsPerDay: 'events-per-day',
 } as const;
-
-export type QueryName = (typeof QUERY_NAMES)[keyof typeof QUERY_NAMES];
 
 export function namedQueries(source: ChangesTable): Record<keyof typeof QUERY_NAMES, NamedQuery> {
   const events = eventsCte(source);

@@ -4,8 +4,8 @@ import {
   AllowedMethods,
   CachePolicy,
   Distribution,
-  HeadersFrameOption,
-  HeadersReferrerPolicy,
+  type HeadersFrameOption,
+  type HeadersReferrerPolicy,
   HttpVersion,
   PriceClass,
   ResponseHeadersPolicy,
@@ -17,16 +17,17 @@ import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, ObjectOwne
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { buildSite } from '../../web/build.ts';
-import { contentSecurityPolicy, HSTS_MAX_AGE_SECONDS } from '../../web/security-headers.ts';
+import { contentSecurityPolicy, FRAME_OPTIONS, HSTS_MAX_AGE_SECONDS, REFERRER_POLICY } from '../../web/security-headers.ts';
 import type { SiteConfig } from '../../web/src/site-config.ts';
+import type { SiteSettings } from '../config.ts';
 
 const WEB_DIR = fileURLToPath(new URL('../../web', import.meta.url));
 
-export interface QuizLogSiteProps {
-  /** The identity provider the page signs in with (authorization code + PKCE). */
-  oidc: { authority: string; clientId: string; scopes: string };
-  /** Origins the page may call besides the API and the authority, e.g. an IdP's token endpoint elsewhere. */
-  connectOrigins: string[];
+/** The member of a CDK string enum that has this value; the compiler checks the value is one of its members'. */
+const enumMember = <Enum extends string>(value: `${Enum}`): Enum => value as Enum;
+
+/** The page's settings from the deployment configuration, and the retention and removal of its deployment logs. */
+export interface QuizLogSiteProps extends SiteSettings {
   logRetention: RetentionDays;
   logRemovalPolicy: RemovalPolicy;
 }
@@ -76,8 +77,8 @@ export class QuizLogSite extends Construct {
         contentSecurityPolicy: { contentSecurityPolicy: contentSecurityPolicy([...new Set(connectSources)]), override: true },
         strictTransportSecurity: { accessControlMaxAge: Duration.seconds(HSTS_MAX_AGE_SECONDS), includeSubdomains: true, override: true },
         contentTypeOptions: { override: true },
-        frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
-        referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },
+        frameOptions: { frameOption: enumMember<HeadersFrameOption>(FRAME_OPTIONS), override: true },
+        referrerPolicy: { referrerPolicy: enumMember<HeadersReferrerPolicy>(REFERRER_POLICY), override: true },
       },
     });
 

@@ -1,3 +1,4 @@
+import { MAX_PER_PAGE, MAX_SUMMARIES_PER_PAGE } from '#lib/domain/limits.ts';
 import type { AttemptSummary, QuizEvent } from './api-types.ts';
 import { linkWithRel } from './link-header.ts';
 
@@ -18,10 +19,6 @@ export class ApiError extends Error {
 export class NetworkError extends Error {
   override name = 'NetworkError';
 }
-
-/** The largest page each route allows (docs/api.md): fewer round trips for the same data. */
-const EVENTS_PER_PAGE = 100;
-const SUMMARIES_PER_PAGE = 25;
 
 export interface ApiClientOptions {
   /** The API's origin, or '' for the page's own. */
@@ -76,14 +73,15 @@ export function createApiClient({ baseUrl, token }: ApiClientOptions) {
   return {
     /** One summary per submission: its latest attempt (or every attempt with `attempt: 'all'`). */
     quizSummaries(course: string, quiz: string, options: { attempt?: 'latest' | 'all'; submission?: string } = {}, list: ListOptions = {}) {
-      const query = new URLSearchParams({ attempt: options.attempt ?? 'latest', per_page: String(SUMMARIES_PER_PAGE) });
+      // The largest page each route allows (docs/api.md): fewer round trips for the same data.
+      const query = new URLSearchParams({ attempt: options.attempt ?? 'latest', per_page: String(MAX_SUMMARIES_PER_PAGE) });
       if (options.submission) query.append('submission_ids[]', options.submission);
       return walk<AttemptSummary>(`${quizPath(course, quiz)}/submission_events/summary`, query, 'quiz_submission_event_summaries', list);
     },
 
     /** Every event of one attempt, in created_at order. */
     attemptEvents(course: string, quiz: string, submission: string, attempt: number, list: ListOptions = {}) {
-      const query = new URLSearchParams({ attempt: String(attempt), per_page: String(EVENTS_PER_PAGE) });
+      const query = new URLSearchParams({ attempt: String(attempt), per_page: String(MAX_PER_PAGE) });
       const path = `${quizPath(course, quiz)}/submissions/${encodeURIComponent(submission)}/events`;
       return walk<QuizEvent>(path, query, 'quiz_submission_events', list);
     },

@@ -1,47 +1,15 @@
-/** The answers of the API's GET routes the page reads (docs/api.md). */
+/**
+ * The answers of the API's GET routes the page reads (docs/api.md), inferred from the API's own schemas
+ * so the page cannot drift from the API. Type-only imports: nothing of zod or lib/ lands in the bundle.
+ */
+import type * as z from 'zod';
+import type { eventSchema, RESPONSE_SCHEMAS, summarySchema } from '#lib/openapi/response-schemas.ts';
 
-export interface QuizEvent {
-  id: string;
-  event_type: string;
-  event_data: unknown;
-  created_at: string;
-  client_timestamp: string | null;
-  received_at: string;
-  attempt: number;
-}
-
-export interface UnfocusedInterval {
-  started_at: string;
-  ended_at: string;
-  duration_ms: number;
-  /** Still unfocused at the attempt's last event. */
-  open: boolean;
-}
-
-export interface QuestionFacts {
-  first_viewed_at: string | null;
-  view_count: number;
-  flagged: boolean;
-  answer_count: number;
-}
-
-export interface AttemptSummary {
-  submission_id: string;
-  attempt: number;
-  event_count: number;
-  event_counts: Record<string, number>;
-  first_event_at: string | null;
-  last_event_at: string | null;
-  duration_ms: number | null;
-  session_count: number;
-  blur_count: number;
-  unfocused_intervals: UnfocusedInterval[];
-  unfocused_ms_total: number;
-  unfocused_ms_max: number;
-  questions: Record<string, QuestionFacts>;
-  max_receive_lag_ms: number | null;
-  clock_fallback_count: number;
-}
+export type QuizEvent = z.output<typeof eventSchema>;
+/** `open`: still unfocused at the attempt's last event. */
+export type UnfocusedInterval = z.output<typeof RESPONSE_SCHEMAS.UnfocusedInterval>;
+export type QuestionFacts = z.output<typeof RESPONSE_SCHEMAS.QuestionActivity>;
+export type AttemptSummary = z.output<typeof summarySchema>;
 
 /** Questions the attempt viewed at least once. */
 export const questionsViewed = (summary: AttemptSummary): number => Object.values(summary.questions).filter((question) => question.view_count > 0).length;

@@ -39,7 +39,7 @@ export function describeEvent(type: string, data: unknown): string {
     case 'submission_created':
       return 'Submission created';
     case 'question_viewed': {
-      const ids = Array.isArray(data) ? data.filter(isQuestionId).map(String) : [];
+      const ids = viewedQuestionIds(data);
       if (ids.length === 0) return 'Viewed (and possibly read) a question (the event data names none)';
       return ids.length === 1 ? `Viewed (and possibly read) question ${anchor(ids[0]!)}` : `Viewed (and possibly read) the following questions: ${ids.map(anchor).join(', ')}`;
     }

@@ -105,7 +105,7 @@ function row(summary: AttemptSummary, route: ClassRoute): HTMLTableRowElement {
       case 'started':
         return h('td', {}, summary.first_event_at ? h('time', { datetime: summary.first_event_at, title: formatInstant(summary.first_event_at) }, formatShortInstant(summary.first_event_at)) : '—');
       default:
-        return h('td', { class: column.key === 'notes' ? 'notes' : 'number' }, column.text(summary));
+        return h('td', { class: column.key === 'notes' ? 'notes' : 'number' }, column.text!(summary));
     }
   });
   return h('tr', { 'data-submission': summary.submission_id }, ...cells);
