@@ -85,19 +85,25 @@ describe('npm start', () => {
     expect(demo.stdout).toMatch(/^Posted \d+ events for 3 students to course 1, quiz 1 at /);
   });
 
-  it("says why the demo stops when another subject owns one of its submissions, without the usage line", async () => {
-    // Arrange: the printed curl's subject writes to submission 1 of quiz 3 first.
+  it('posts a quiz\'s class once: a rerun, or a quiz whose submission 1 has events of another subject, posts nothing and says so', async () => {
+    // Arrange: the class of quiz 1 was posted (the test above); the printed curl's subject writes submission 1 of quiz 3.
+    const listening = lines[0]!.slice('Listening on '.length);
     const [, url, token, body] = CURL_LINE.exec(lines.at(-1)!)!;
     const taken = url!.replace('/quizzes/1/submissions/100/', '/quizzes/3/submissions/1/');
     expect((await fetch(taken, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body })).status).toBe(204);
+    const eventsOfQuiz1 = async () => (await (await fetch(`${listening}/api/v1/courses/1/quizzes/1/submission_events/summary`, { headers: { authorization: `Bearer ${token}` } })).json()).quiz_submission_event_summaries.map((summary: { event_count: number }) => summary.event_count);
+    const before = await eventsOfQuiz1();
 
     // Act
-    const demo = await runDemo(['--api', lines[0]!.slice('Listening on '.length), '--quiz', '3', '--students', '1']);
+    const rerun = await runDemo(['--api', listening, '--students', '3']);
+    const taken3 = await runDemo(['--api', listening, '--quiz', '3', '--students', '1']);
 
     // Assert
-    expect(demo.code).toBe(1);
-    expect(demo.stderr).toMatch(/: 403: submission 1 of quiz 3 already has events from another subject on this server; run the demo on another quiz \(npm run demo -- --quiz 2\), or start with a fresh DATA_DIR\n$/);
-    expect(demo.stderr).not.toContain('usage:');
+    for (const [demo, quiz] of [[rerun, 1], [taken3, 3]] as const) {
+      expect(demo).toMatchObject({ code: 0, stderr: '' });
+      expect(demo.stdout).toBe(`Submission 1 of course 1, quiz ${quiz} at ${listening} already has events: nothing posted. Open the quiz log, or run the demo on another quiz: npm run demo -- --quiz 2\n`);
+    }
+    expect(await eventsOfQuiz1()).toEqual(before);
   });
 
   it("keeps the store's files and the signing key readable by their owner only", async () => {
